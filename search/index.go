@@ -1,0 +1,225 @@
+// Package search is Tsuzuri's full-text index: Bleve with Japanese-aware
+// analysis. It holds only what search needs and can always be rebuilt from
+// storage; it knows nothing of storage itself.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// version names the analysis and field layout. Changing either makes old
+// indexes useless, so Open recreates an index of another version (empty, at
+// Seq 0) and the app rebuilds it from storage.
+const version = "tsuzuri-1"
+
+var (
+	keySeq     = []byte("tsuzuri_seq")
+	keyVersion = []byte("tsuzuri_version")
+)
+
+// Document is what the index needs of an entry.
+type Document struct {
+	ID    string
+	Title string
+	Body  string
+	Date  string // YYYY-MM-DD
+	Tags  []string
+}
+
+// Index is an open search index. It is safe for concurrent use; Reset must
+// not run at the same time as Apply.
+type Index struct {
+	dir string
+	mu  sync.RWMutex // guards idx against Reset
+	idx bleve.Index
+}
+
+// Field names. Only the date, year and tag facets keep doc values (for
+// sorting and counting); nothing is stored, as storage has the text.
+const (
+	fieldText  = "text"  // title and body, character pairs and whole words
+	fieldTitle = "title" // title alone, to rank title matches higher
+	fieldWord  = "word"  // words standing on their own
+	fieldDate  = "date"
+	fieldYear  = "year"
+	fieldTag   = "tag"  // folded, for tag: filters
+	fieldTagF  = "tagf" // as written, for facet counts
+)
+
+var config = map[string]any{
+	// The index is rebuildable and records how far it got in the same batch
+	// as the documents, so skipping the fsync of every batch loses at worst
+	// some recent batches, which the change feed replays on the next start.
+	"unsafe_batch": true,
+}
+
+// Open opens the index in dir, creating it if needed. An index of another
+// version or one that cannot be read is replaced by an empty one.
+func Open(dir string) (*Index, error) {
+	ix := &Index{dir: dir}
+	idx, err := bleve.OpenUsing(dir, config)
+	if err == nil {
+		v, verr := idx.GetInternal(keyVersion)
+		if verr == nil && string(v) == version {
+			ix.idx = idx
+			return ix, nil
+		}
+		idx.Close()
+	}
+	if err := ix.create(); err != nil {
+		return nil, err
+	}
+	return ix, nil
+}
+
+func (ix *Index) create() error {
+	if err := os.RemoveAll(ix.dir); err != nil {
+		return fmt.Errorf("remove old index %s: %w", ix.dir, err)
+	}
+	idx, err := bleve.NewUsing(ix.dir, newMapping(), scorch.Name, scorch.Name, config)
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", ix.dir, err)
+	}
+	if err := idx.SetInternal(keyVersion, []byte(version)); err != nil {
+		idx.Close()
+		return fmt.Errorf("mark index version: %w", err)
+	}
+	ix.idx = idx
+	return nil
+}
+
+// newMapping describes the index to Bleve for querying; documents are built
+// directly (see document), so nothing is mapped dynamically.
+func newMapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultMapping.Dynamic = false
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}
+
+// Close closes the index.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx == nil {
+		return nil
+	}
+	err := ix.idx.Close()
+	ix.idx = nil
+	return err
+}
+
+// Reset empties the index (Seq becomes 0).
+func (ix *Index) Reset() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.idx != nil {
+		if err := ix.idx.Close(); err != nil {
+			return fmt.Errorf("close index: %w", err)
+		}
+		ix.idx = nil
+	}
+	return ix.create()
+}
+
+// Seq is the storage sequence number the index is up to date with.
+func (ix *Index) Seq() (int64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	v, err := ix.idx.GetInternal(keySeq)
+	if err != nil {
+		return 0, fmt.Errorf("read index position: %w", err)
+	}
+	if v == nil {
+		return 0, nil
+	}
+	return strconv.ParseInt(string(v), 10, 64)
+}
+
+// Count is how many documents the index holds.
+func (ix *Index) Count() (uint64, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.idx.DocCount()
+}
+
+// Apply indexes upserts, removes deletes and records seq, all in one batch:
+// after a crash the index holds either all of it or none of it.
+func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string, seq int64) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return errors.New("index is closed")
+	}
+	b := ix.idx.NewBatch()
+	for _, id := range deletes {
+		b.Delete(id)
+	}
+	for _, d := range upserts {
+		if err := b.IndexAdvanced(toBleve(d)); err != nil {
+			return fmt.Errorf("index %s: %w", d.ID, err)
+		}
+	}
+	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("write index batch: %w", err)
+	}
+	return nil
+}
+
+const (
+	textOptions  = index.IndexField
+	facetOptions = index.IndexField | index.DocValues
+)
+
+func toBleve(d Document) *document.Document {
+	doc := document.NewDocument(d.ID)
+	all := d.Title + "\n" + d.Body
+	doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(all), textOptions, textAnalyzer))
+	doc.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte(d.Title), textOptions, textAnalyzer))
+	doc.AddField(document.NewTextFieldCustom(fieldWord, nil, []byte(all), textOptions, wordAnalyzer))
+	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
+	if len(d.Date) >= 4 {
+		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))
+	}
+	for i, t := range d.Tags {
+		pos := []uint64{uint64(i)}
+		doc.AddField(document.NewTextFieldCustom(fieldTag, pos, []byte(foldTag(t)), index.IndexField, keywordAnalyzer{}))
+		doc.AddField(document.NewTextFieldCustom(fieldTagF, pos, []byte(t), facetOptions, keywordAnalyzer{}))
+	}
+	return doc
+}
+
+// foldTag is how tags compare: #SRE, sre and ＳＲＥ are one tag.
+func foldTag(t string) string {
+	return Fold(strings.TrimPrefix(strings.TrimSpace(t), "#"))
+}
+
+// keywordAnalyzer indexes a value as one term.
+type keywordAnalyzer struct{}
+
+func (keywordAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	if len(input) == 0 {
+		return nil
+	}
+	return analysis.TokenStream{{Term: input, Start: 0, End: len(input), Position: 1, Type: analysis.AlphaNumeric}}
+}

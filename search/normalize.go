@@ -1,0 +1,147 @@
+package search
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns the search form of s: what both the index and queries see,
+// so that the ways people type one word meet.
+//   - NFKC: full-width ASCII becomes ASCII, half-width ｶﾀｶﾅ becomes カタカナ,
+//     compatibility characters (①, ㈱) become plain ones;
+//   - lower case;
+//   - a long-vowel mark ending a katakana word of three or more characters
+//     is dropped (サーバー = サーバ, ユーザー = ユーザ), as Japanese style
+//     guides disagree on it; short words keep theirs (バー is not バ).
+//
+// Invalid UTF-8 is replaced, never passed on.
+func Fold(s string) string {
+	var f folder
+	f.fold(s, false)
+	return string(f.out)
+}
+
+// folder folds text and, when asked, remembers for each output byte which
+// bytes of the input it came from, so a match found in folded text can be
+// marked in the original.
+type folder struct {
+	out   []byte
+	start []int32 // input offset where the input producing out[i] begins
+	end   []int32 // …and ends
+
+	// Long-vowel marks that may end a katakana word are held back until the
+	// next character shows whether the word goes on.
+	pending      []byte
+	pendingStart []int32
+	pendingEnd   []int32
+	kataRun      int // katakana characters written in the current run
+}
+
+const longVowel = 'ー'
+
+func (f *folder) fold(s string, track bool) {
+	f.out = f.out[:0]
+	f.start, f.end = f.start[:0], f.end[:0]
+	f.pending = f.pending[:0]
+	f.pendingStart, f.pendingEnd = f.pendingStart[:0], f.pendingEnd[:0]
+	f.kataRun = 0
+	var it norm.Iter
+	it.InitString(norm.NFKC, s)
+	for !it.Done() {
+		from := it.Pos()
+		seg := it.Next()
+		to := it.Pos()
+		for len(seg) > 0 {
+			r, size := utf8.DecodeRune(seg)
+			seg = seg[size:]
+			if r == utf8.RuneError && size <= 1 {
+				r = unicode.ReplacementChar
+			}
+			f.emit(unicode.ToLower(r), int32(from), int32(to), track)
+		}
+	}
+	f.flush(false, track)
+}
+
+func (f *folder) emit(r rune, from, to int32, track bool) {
+	if r == longVowel && f.kataRun > 0 {
+		if f.kataRun+len(f.pending)/3 >= 2 {
+			f.pending = utf8.AppendRune(f.pending, r)
+			if track {
+				f.pendingStart = append(f.pendingStart, from)
+				f.pendingEnd = append(f.pendingEnd, to)
+			}
+			return
+		}
+		f.kataRun++
+		f.write(r, from, to, track)
+		return
+	}
+	if isKatakana(r) {
+		f.flush(true, track)
+		f.kataRun++
+		f.write(r, from, to, track)
+		return
+	}
+	f.flush(false, track)
+	f.kataRun = 0
+	f.write(r, from, to, track)
+}
+
+// flush writes held-back long-vowel marks if the katakana word goes on
+// (keep), and drops them if it ended.
+func (f *folder) flush(keep bool, track bool) {
+	if len(f.pending) == 0 {
+		return
+	}
+	if keep {
+		for i := 0; len(f.pending) > 0; i++ {
+			var from, to int32
+			if track {
+				from, to = f.pendingStart[i], f.pendingEnd[i]
+			}
+			f.kataRun++
+			f.write(longVowel, from, to, track)
+			f.pending = f.pending[3:]
+		}
+	}
+	f.pending = f.pending[:0]
+	f.pendingStart, f.pendingEnd = f.pendingStart[:0], f.pendingEnd[:0]
+}
+
+func (f *folder) write(r rune, from, to int32, track bool) {
+	n := len(f.out)
+	f.out = utf8.AppendRune(f.out, r)
+	if track {
+		for range len(f.out) - n {
+			f.start = append(f.start, from)
+			f.end = append(f.end, to)
+		}
+	}
+}
+
+func isKatakana(r rune) bool {
+	return (r >= 'ァ' && r <= 'ヺ') || r == 'ヽ' || r == 'ヾ'
+}
+
+func isHiragana(r rune) bool {
+	return (r >= 'ぁ' && r <= 'ゖ') || r == 'ゝ' || r == 'ゞ'
+}
+
+func isHan(r rune) bool {
+	return unicode.Is(unicode.Han, r) || r == '々' || r == '〆' || r == 'ヶ'
+}
+
+// isJapanese reports whether r is written in runs without spaces between
+// words, which the index cuts into overlapping pairs of characters.
+func isJapanese(r rune) bool {
+	return isHan(r) || isHiragana(r) || isKatakana(r) || r == longVowel
+}
+
+// isWordRune reports whether r belongs to a space-separated word (Latin
+// letters, digits, other alphabets).
+func isWordRune(r rune) bool {
+	return (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !isJapanese(r)
+}

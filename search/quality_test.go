@@ -1,0 +1,105 @@
+package search_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/tsuzuri/tsuzuri/bench/corpus"
+	"github.com/tsuzuri/tsuzuri/search"
+)
+
+// sharedCorpus finds ../shared/corpus beside the repository, or skips: a
+// user's clone does not have it.
+func sharedCorpus(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("repository root not found")
+		}
+		dir = parent
+	}
+	c := filepath.Join(dir, "..", "shared", "corpus")
+	if _, err := os.Stat(filepath.Join(c, "dev-queries.jsonl")); err != nil {
+		t.Skip("../shared/corpus is not here; skipping the search-quality evaluation")
+	}
+	return c
+}
+
+func buildDevIndex(t testing.TB, dir string) (*search.Index, []corpus.Query) {
+	t.Helper()
+	ctx := context.Background()
+	ix, err := search.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	var batch []search.Document
+	seq := int64(0)
+	flush := func() {
+		seq += int64(len(batch))
+		if err := ix.Apply(ctx, batch, nil, seq); err != nil {
+			t.Fatal(err)
+		}
+		batch = batch[:0]
+	}
+	err = corpus.ReadDocs(filepath.Join(dir, "dev.jsonl.gz"), func(d corpus.Doc) error {
+		batch = append(batch, search.Document{ID: d.ID, Title: d.Title, Body: d.Body, Date: d.Date, Tags: d.Tags})
+		if len(batch) == 500 {
+			flush()
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	flush()
+	queries, err := corpus.ReadQueries(filepath.Join(dir, "dev-queries.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix, queries
+}
+
+// TestDevQueryQuality holds the search quality the product promises on the
+// shared dev queries: the right note in the top ten for nearly every way a
+// person types it, first more often than not, and whole-word matches ahead
+// of partial ones.
+func TestDevQueryQuality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes the whole dev corpus")
+	}
+	ix, queries := buildDevIndex(t, sharedCorpus(t))
+	results := make([][]string, len(queries))
+	for i, q := range queries {
+		res, err := ix.Search(context.Background(), search.Request{Query: q.Q, Limit: 10})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q.Q, err)
+		}
+		for _, h := range res.Hits {
+			results[i] = append(results[i], h.ID)
+		}
+	}
+	quality := corpus.Score(queries, results)
+	t.Logf("success@10 %.3f  MRR %.3f  P@10 %.3f  by kind %v", quality.SuccessAt10, quality.MRR, quality.PrecisionAt10, quality.ByKind)
+	if os.Getenv("TSUZURI_QUALITY_MISSES") != "" {
+		for i, q := range queries {
+			one := corpus.Score(queries[i:i+1], results[i:i+1])
+			if one.MRR < 1 && q.Kind != corpus.PrecisionKind || q.Kind == corpus.PrecisionKind && one.PrecisionAt10 < 1 {
+				t.Logf("miss %s %q mrr %.2f p %.2f got %v want %v", q.Kind, q.Q, one.MRR, one.PrecisionAt10, results[i], q.Relevant)
+			}
+		}
+	}
+	if quality.SuccessAt10 < 0.99 || quality.MRR < 0.97 || quality.PrecisionAt10 < 0.95 {
+		t.Errorf("quality below target (success@10 ≥ 0.99, MRR ≥ 0.97, P@10 ≥ 0.95)")
+	}
+}

@@ -1,0 +1,262 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Request is one search.
+type Request struct {
+	Query  string
+	Sort   string // "relevance" (default) or "date" (newest first)
+	Limit  int    // 1–200; 0 means 20
+	Offset int
+	Facets bool // count results by tag and by year
+}
+
+// Result is one page of results.
+type Result struct {
+	Total uint64
+	Hits  []Hit
+	Tags  []Facet
+	Years []Facet
+	// Terms are the folded words and phrases searched for, to highlight.
+	Terms []string
+}
+
+// Hit is a matching entry.
+type Hit struct {
+	ID    string
+	Score float64
+}
+
+// Facet is a value and how many results have it.
+type Facet struct {
+	Name  string
+	Count int
+}
+
+// Boosts: a match in the title, or of a whole word rather than part of a
+// longer one, ranks higher. Whole-word matches outweigh everything else so
+// that 京都 finds Kyoto before it finds 東京都.
+const (
+	boostTitle = 2.0
+	boostWord  = 6.0
+)
+
+// Search runs req. Any query string is valid; one with nothing to search
+// for finds nothing.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	limit := req.Limit
+	if limit <= 0 {
+		limit = 20
+	}
+	limit = min(limit, 200)
+	offset := max(req.Offset, 0)
+
+	q := ParseQuery(req.Query)
+	res := &Result{Hits: []Hit{}, Tags: []Facet{}, Years: []Facet{}, Terms: q.Terms()}
+	if res.Terms == nil {
+		res.Terms = []string{}
+	}
+	bq, scored := compile(q)
+	if bq == nil {
+		return res, nil
+	}
+	sr := bleve.NewSearchRequestOptions(bq, limit, offset, false)
+	if req.Sort == "date" || !scored {
+		sr.SortBy([]string{"-" + fieldDate, "-_id"})
+	} else {
+		sr.SortBy([]string{"-_score", "-" + fieldDate})
+	}
+	if req.Facets {
+		sr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
+		sr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
+	}
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return nil, fmt.Errorf("search: index is closed")
+	}
+	out, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+	}
+	res.Total = out.Total
+	for _, h := range out.Hits {
+		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score})
+	}
+	if f, ok := out.Facets[fieldTagF]; ok && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			res.Tags = append(res.Tags, Facet{Name: t.Term, Count: t.Count})
+		}
+	}
+	if f, ok := out.Facets[fieldYear]; ok && f.Terms != nil {
+		for _, t := range f.Terms.Terms() {
+			res.Years = append(res.Years, Facet{Name: t.Term, Count: t.Count})
+		}
+		sort.Slice(res.Years, func(i, j int) bool { return res.Years[i].Name > res.Years[j].Name })
+	}
+	return res, nil
+}
+
+// compile turns a parsed query into a Bleve query; scored is false when the
+// query only filters (then results come newest first). It returns nil when
+// there is nothing to search for.
+func compile(q Query) (bq query.Query, scored bool) {
+	b := bleve.NewBooleanQuery()
+	must := 0
+	for _, clause := range q.Must {
+		var alts []query.Query
+		for _, t := range clause {
+			if m := termQuery(t.Text); m != nil {
+				alts = append(alts, m)
+			}
+		}
+		switch len(alts) {
+		case 0:
+			continue // only symbols or emoji: nothing to look for
+		case 1:
+			b.AddMust(alts[0])
+		default:
+			b.AddMust(bleve.NewDisjunctionQuery(alts...))
+		}
+		must++
+	}
+	scored = must > 0
+	// Filters narrow the results without changing their order.
+	var filters []query.Query
+	for _, t := range q.Tags {
+		filters = append(filters, term(fieldTag, t, 1))
+	}
+	if q.From != "" || q.To != "" {
+		r := bleve.NewTermRangeInclusiveQuery(q.From, q.To, boolPtr(true), boolPtr(true))
+		r.SetField(fieldDate)
+		filters = append(filters, r)
+	}
+	if must == 0 && len(filters) == 0 {
+		return nil, false
+	}
+	if len(filters) > 0 {
+		b.AddFilter(conjunction(filters))
+	}
+	if must == 0 {
+		b.AddMust(bleve.NewMatchAllQuery())
+	}
+	for _, t := range q.Not {
+		if m := textQuery(fieldText, t.Text); m != nil {
+			b.AddMustNot(m)
+		}
+	}
+	for _, t := range q.NotTags {
+		b.AddMustNot(term(fieldTag, t, 1))
+	}
+	return b, scored
+}
+
+func boolPtr(v bool) *bool { return &v }
+
+// maxGramsPerRun bounds the work for a long pasted phrase: every other pair
+// of a long run still pins the text down.
+const maxGramsPerRun = 24
+
+// termQuery is what finding one word or phrase means: its text query must
+// match (every character pair and word of it); a match in the title, or of
+// the whole word, scores higher. Both are parts of the text, so the
+// disjunction matches exactly what the text query matches, and Bleve's
+// coordination rewards matching more of it. nil if t has nothing searchable.
+func termQuery(t string) query.Query {
+	text := textQuery(fieldText, t)
+	if text == nil {
+		return nil
+	}
+	title := textQuery(fieldTitle, t)
+	title.(boostable).SetBoost(boostTitle)
+	alts := []query.Query{text, title}
+	folded := []byte(Fold(t))
+	eachRun(folded, func(kind runKind, run []byte, _ int) {
+		if kind != runJapanese {
+			return
+		}
+		n := len(alts)
+		Words(run, func(w []byte) { alts = append(alts, term(fieldWord, string(w), boostWord)) })
+		if len(alts) == n && wholeWord(run) {
+			alts = append(alts, term(fieldWord, string(run), boostWord))
+		}
+	})
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// textQuery matches the folded t in field as the gram view indexes it:
+// every word and every character pair of t.
+func textQuery(field, t string) query.Query {
+	var parts []query.Query
+	eachRun([]byte(Fold(t)), func(kind runKind, run []byte, _ int) {
+		switch {
+		case kind == runWord:
+			if len(run) > maxTermBytes {
+				run = run[:maxTermBytes]
+			}
+			parts = append(parts, term(field, string(run), 1))
+		case utf8.RuneCount(run) == 1:
+			parts = append(parts, prefix(field, string(run)))
+		default:
+			var gs []string
+			grams(run, func(g []byte, _ int) { gs = append(gs, string(g)) })
+			gs = gs[:len(gs)-1] // the last character alone adds nothing to its pair
+			step := 1
+			if len(gs) > maxGramsPerRun {
+				step = 2
+			}
+			for i := 0; i < len(gs); i += step {
+				parts = append(parts, term(field, gs[i], 1))
+			}
+			if step > 1 && len(gs)%2 == 0 {
+				parts = append(parts, term(field, gs[len(gs)-1], 1))
+			}
+		}
+	})
+	if len(parts) == 0 {
+		return nil
+	}
+	return conjunction(parts)
+}
+
+type boostable interface{ SetBoost(float64) }
+
+func conjunction(qs []query.Query) query.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+func term(field, value string, boost float64) query.Query {
+	q := bleve.NewTermQuery(value)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func prefix(field, value string) query.Query {
+	q := bleve.NewPrefixQuery(value)
+	q.SetField(field)
+	return q
+}
+
+// wholeWord reports whether a query run is all kanji or all katakana: a word
+// the word view may hold even if the analyser, seeing it alone, splits it.
+func wholeWord(run []byte) bool {
+	han, kata := true, true
+	for _, r := range string(run) {
+		han = han && isHan(r)
+		kata = kata && (isKatakana(r) || r == longVowel)
+	}
+	return han || kata
+}
