@@ -1,0 +1,146 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"サーバー", "サーバ"},
+		{"ｻｰﾊﾞｰ", "サーバ"},
+		{"ｻｰﾊﾞ", "サーバ"},
+		{"ユーザー管理", "ユーザ管理"},
+		{"コンテナー", "コンテナ"},
+		{"サーバーレス", "サーバーレス"}, // the mark inside a word stays
+		{"バー", "バー"},           // short words keep theirs
+		{"トーン", "トーン"},
+		{"ＡＷＳ　Ｓｅｃｕｒｉｔｙ Hub", "aws security hub"},
+		{"SLA ９９．９５％", "sla 99.95%"},
+		{"Bytebase", "bytebase"},
+		{"すごーい", "すごーい"}, // hiragana is not a loanword
+		{"①障害", "1障害"},
+		{"ポストモーテム。", "ポストモーテム。"},
+		{"データーベース", "データーベース"},
+		{"データー", "データ"},
+		{"ok\xffng", "ok\uFFFDng"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func gramTerms(s string) []string {
+	var out []string
+	for _, tok := range textAnalyzer.Analyze([]byte(s)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+func wordTerms(s string) []string {
+	var out []string
+	for _, tok := range wordAnalyzer.Analyze([]byte(s)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+func TestGramView(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"障害対応", []string{"障害", "害対", "対応", "応"}},
+		{"AWS Security Hubを導入", []string{"aws", "security", "hub", "を導", "導入", "入"}},
+		{"猫", []string{"猫"}},
+		{"🍣 と 🍺", []string{"と"}},
+		{"v1.2", []string{"v1", "2"}},
+	}
+	for _, tt := range tests {
+		if got := gramTerms(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("gram terms of %q = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestWordView(t *testing.T) {
+	tests := []struct {
+		in      string
+		has     []string
+		hasNot  []string
+		explain string
+	}{
+		{"東京都に住む", []string{"東京都"}, []string{"京都"}, "京都 is inside 東京都"},
+		{"京都に行った", []string{"京都"}, nil, "a word of its own"},
+		{"意気地がない", nil, []string{"意気"}, "意気地 is one word"},
+		{"郷土の意気が上がる", []string{"意気"}, nil, "a word of its own"},
+		{"見込みがある", nil, []string{"見込"}, "見込み is one word"},
+		{"サーバーを再起動", []string{"サーバ", "再起動"}, nil, "katakana words and compounds"},
+	}
+	for _, tt := range tests {
+		got := wordTerms(tt.in)
+		for _, w := range tt.has {
+			if !slices.Contains(got, w) {
+				t.Errorf("words of %q = %q, want %q (%s)", tt.in, got, w, tt.explain)
+			}
+		}
+		for _, w := range tt.hasNot {
+			if slices.Contains(got, w) {
+				t.Errorf("words of %q = %q, must not hold %q (%s)", tt.in, got, w, tt.explain)
+			}
+		}
+	}
+}
+
+func TestAnalysisSurvivesBadInput(t *testing.T) {
+	inputs := []string{
+		"",
+		"\xff\xfe\xfd",
+		strings.Repeat("あ", 100000),
+		strings.Repeat("x", 10000),
+		"👨‍👩‍👧‍👦🏳️‍🌈",
+		"\u0000\u0001制御文字",
+		"ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾟﾞ",
+	}
+	for _, in := range inputs {
+		for _, tok := range textAnalyzer.Analyze([]byte(in)) {
+			if !utf8.Valid(tok.Term) || len(tok.Term) == 0 || len(tok.Term) > maxTermBytes {
+				t.Errorf("bad gram term %q from %.20q", tok.Term, in)
+			}
+		}
+		for _, tok := range wordAnalyzer.Analyze([]byte(in)) {
+			if !utf8.Valid(tok.Term) || len(tok.Term) == 0 {
+				t.Errorf("bad word term %q from %.20q", tok.Term, in)
+			}
+		}
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"サーバー", "ｻｰﾊﾞｰ", "Ａ", "\xff", "ーーー", "アーー", "ﾞ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Fold(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Fold(%q) = %q, not valid UTF-8", s, got)
+		}
+		if Fold(got) != got {
+			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, got, Fold(got))
+		}
+		spans := Highlights(s, []string{got})
+		if strings.TrimSpace(got) != "" && len(spans) == 0 {
+			t.Fatalf("text %q does not find its own folded form %q", s, got)
+		}
+		for _, sp := range spans {
+			if sp[0] < 0 || sp[1] > len(s) || sp[0] >= sp[1] {
+				t.Fatalf("span %v out of range for %q", sp, s)
+			}
+		}
+	})
+}
