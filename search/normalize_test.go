@@ -15,7 +15,7 @@ func TestFold(t *testing.T) {
 		{"ユーザー管理", "ユーザ管理"},
 		{"コンテナー", "コンテナ"},
 		{"サーバーレス", "サーバーレス"}, // the mark inside a word stays
-		{"バー", "バー"},           // short words keep theirs
+		{"バー", "バー"},         // short words keep theirs
 		{"トーン", "トーン"},
 		{"ＡＷＳ　Ｓｅｃｕｒｉｔｙ Hub", "aws security hub"},
 		{"SLA ９９．９５％", "sla 99.95%"},

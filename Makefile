@@ -1,0 +1,82 @@
+# Tsuzuri — `make run` builds and launches the desktop app, `make test` runs
+# every test. Both install what they need first (see `deps`).
+
+SHELL := /bin/bash
+GO ?= go
+WAILS_VERSION := v2.11.0
+GOBIN := $(shell $(GO) env GOPATH)/bin
+WAILS := $(GOBIN)/wails
+UNAME := $(shell uname -s)
+
+# Linux builds use WebKitGTK 4.1 (Debian 12, Ubuntu 22.04+).
+ifeq ($(UNAME),Linux)
+WAILS_TAGS := -tags webkit2_41
+APP_BIN := build/bin/tsuzuri
+else ifeq ($(UNAME),Darwin)
+APP_BIN := build/bin/Tsuzuri.app/Contents/MacOS/tsuzuri
+endif
+
+# Debian/Ubuntu packages: the WebKitGTK/GTK headers for the app, a C compiler
+# for -race, and Xvfb, xdotool, ImageMagick, D-Bus and Chromium for the
+# window and browser tests.
+APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
+	xvfb xauth xdotool imagemagick dbus dbus-x11 chromium python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window lint bench clean
+
+run: build
+	./$(APP_BIN)
+
+build: deps frontend
+	$(WAILS) build $(WAILS_TAGS) -clean
+
+cli:
+	$(GO) build -o build/bin/tsuzuri-cli ./cmd/tsuzuri
+
+deps: deps-system deps-wails deps-frontend
+
+deps-system:
+ifeq ($(UNAME),Linux)
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing: $$missing"; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+endif
+
+deps-wails:
+	@[ -x $(WAILS) ] && $(WAILS) version 2>/dev/null | grep -q '$(WAILS_VERSION)' || \
+		GOFLAGS= $(GO) install github.com/wailsapp/wails/v2/cmd/wails@$(WAILS_VERSION)
+
+deps-frontend:
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend: deps-frontend
+	cd frontend && npm run build
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+
+test: deps-system lint test-go
+	@echo "all tests passed"
+
+test-go:
+	$(GO) test -race -count=1 ./...
+
+test-frontend:
+	cd frontend && npm run check && npm test
+
+test-e2e: frontend
+	cd frontend && npm run e2e
+
+test-window: build
+	scripts/smoke-window.sh $(APP_BIN)
+
+bench:
+	$(GO) run ./cmd/tsuzuri bench --corpus ../shared/corpus
+
+clean:
+	rm -rf build/bin out frontend/dist/assets frontend/dist/index.html

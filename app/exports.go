@@ -1,0 +1,230 @@
+package app
+
+import (
+	"archive/zip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/exporter"
+)
+
+// ExportRequest names a format, a destination and, optionally, the entries.
+type ExportRequest struct {
+	Format string
+	Dest   string
+	IDs    []string // empty: every entry
+}
+
+// ExportSummary says what an export wrote.
+type ExportSummary struct {
+	Entries int
+	Path    string
+}
+
+// Export writes entries in one of the exporter's formats.
+func (s *Service) Export(ctx context.Context, req ExportRequest) (ExportSummary, error) {
+	if req.Dest == "" {
+		return ExportSummary{}, diary.Errorf(diary.EInvalid, "Choose where to export to.")
+	}
+	each := exporter.Each(s.store.Each)
+	if len(req.IDs) > 0 {
+		want := make(map[string]bool, len(req.IDs))
+		for _, id := range req.IDs {
+			want[id] = true
+		}
+		each = func(ctx context.Context, fn func(diary.Entry) error) error {
+			return s.store.Each(ctx, func(e diary.Entry) error {
+				if !want[e.ID] {
+					return nil
+				}
+				return fn(e)
+			})
+		}
+	}
+	n, err := exporter.Export(ctx, req.Format, req.Dest, each, exporter.Options{AttachmentsDir: s.attach.Dir})
+	if err != nil {
+		return ExportSummary{}, err
+	}
+	return ExportSummary{Entries: n, Path: req.Dest}, nil
+}
+
+// Backup names inside a backup file.
+const (
+	backupDB          = "tsuzuri.db"
+	backupAttachments = "attachments"
+)
+
+// Backup writes a consistent snapshot of the data folder to dest, a zip file:
+// the database as of one instant (SQLite's VACUUM INTO, safe while the app
+// runs) and the attachments. The index is left out; it is rebuilt on restore.
+func (s *Service) Backup(ctx context.Context, dest string) error {
+	if _, err := os.Stat(dest); err == nil {
+		return diary.Errorf(diary.EConflict, "%s already exists; choose a new file name.", dest)
+	}
+	tmpDir, err := os.MkdirTemp(filepath.Dir(dest), ".tsuzuri-backup-")
+	if err != nil {
+		return diary.Errorf(diary.EInvalid, "Cannot write to %s: %v", filepath.Dir(dest), err)
+	}
+	defer os.RemoveAll(tmpDir)
+	snapshot := filepath.Join(tmpDir, backupDB)
+	if err := s.store.Backup(ctx, snapshot); err != nil {
+		return fmt.Errorf("snapshot database: %w", err)
+	}
+	tmpZip := filepath.Join(tmpDir, "backup.zip")
+	if err := writeBackupZip(ctx, tmpZip, snapshot, s.attach.Dir); err != nil {
+		return err
+	}
+	if err := os.Rename(tmpZip, dest); err != nil {
+		return fmt.Errorf("move backup into place: %w", err)
+	}
+	return nil
+}
+
+func writeBackupZip(ctx context.Context, zipPath, dbPath, attachDir string) (err error) {
+	f, err := os.Create(zipPath)
+	if err != nil {
+		return fmt.Errorf("create backup: %w", err)
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("write backup: %w", cerr)
+		}
+	}()
+	zw := zip.NewWriter(f)
+	if err := addZipFile(zw, backupDB, dbPath); err != nil {
+		return err
+	}
+	err = filepath.WalkDir(attachDir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // no attachments yet
+		}
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(attachDir, p)
+		if err != nil {
+			return err
+		}
+		return addZipFile(zw, path.Join(backupAttachments, filepath.ToSlash(rel)), p)
+	})
+	if err != nil {
+		return fmt.Errorf("add attachments to backup: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("finish backup: %w", err)
+	}
+	return f.Sync()
+}
+
+func addZipFile(zw *zip.Writer, name, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", src, err)
+	}
+	defer in.Close()
+	w, err := zw.Create(name)
+	if err != nil {
+		return fmt.Errorf("add %s to backup: %w", name, err)
+	}
+	if _, err := io.Copy(w, in); err != nil {
+		return fmt.Errorf("add %s to backup: %w", name, err)
+	}
+	return nil
+}
+
+// Restore unpacks a backup made by Backup into dataDir, which must not hold a
+// database yet: restoring never overwrites data. The search index is built
+// when the folder is next opened.
+func Restore(ctx context.Context, backup, dataDir string) error {
+	zr, err := zip.OpenReader(backup)
+	if err != nil {
+		return diary.Errorf(diary.EInvalid, "%s is not a Tsuzuri backup (%v).", backup, err)
+	}
+	defer zr.Close()
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return diary.Errorf(diary.EInvalid, "The data folder %s cannot be created: %v", dataDir, err)
+	}
+	lock, err := lockDataDir(dataDir)
+	if err != nil {
+		return err
+	}
+	defer lock.release()
+	if _, err := os.Stat(filepath.Join(dataDir, backupDB)); err == nil {
+		return diary.Errorf(diary.EConflict, "%s already holds a diary; restore into an empty folder.", dataDir)
+	}
+	hasDB := false
+	for _, zf := range zr.File {
+		if zf.Name == backupDB {
+			hasDB = true
+		}
+	}
+	if !hasDB {
+		return diary.Errorf(diary.EInvalid, "%s is not a Tsuzuri backup: it has no %s.", backup, backupDB)
+	}
+	// Attachments first and the database last: a restore cut short leaves no
+	// database, so the folder is still "empty" and the restore can be rerun.
+	for _, zf := range zr.File {
+		if zf.Name == backupDB || strings.HasSuffix(zf.Name, "/") {
+			continue
+		}
+		if err := restoreFile(ctx, zf, dataDir); err != nil {
+			return err
+		}
+	}
+	for _, zf := range zr.File {
+		if zf.Name == backupDB {
+			return restoreFile(ctx, zf, dataDir)
+		}
+	}
+	return nil
+}
+
+func restoreFile(ctx context.Context, zf *zip.File, dataDir string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	name := path.Clean(zf.Name)
+	if !fs.ValidPath(name) || (name != backupDB && !strings.HasPrefix(name, backupAttachments+"/")) {
+		return diary.Errorf(diary.EInvalid, "The backup holds an unexpected file %q; nothing after it was restored.", zf.Name)
+	}
+	dest := filepath.Join(dataDir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return fmt.Errorf("restore %s: %w", name, err)
+	}
+	in, err := zf.Open()
+	if err != nil {
+		return diary.Errorf(diary.EInvalid, "The backup is damaged at %s: %v", name, err)
+	}
+	defer in.Close()
+	tmp := dest + ".partial"
+	out, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("restore %s: %w", name, err)
+	}
+	_, err = io.Copy(out, in)
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return diary.Errorf(diary.EInvalid, "The backup is damaged at %s: %v", name, err)
+	}
+	return os.Rename(tmp, dest)
+}

@@ -1,0 +1,279 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/importer"
+	"github.com/tsuzuri/tsuzuri/storage"
+)
+
+// ImportRequest names what to import. An empty Format is detected per path.
+type ImportRequest struct {
+	Format string
+	Paths  []string
+}
+
+// ImportProgress reports how far an import has come.
+type ImportProgress struct {
+	File  string
+	Done  int
+	Total int // 0 when the source cannot tell in advance
+}
+
+// ImportSummary is what an import did, entry by entry.
+type ImportSummary struct {
+	Imported  int
+	Updated   int
+	Unchanged int
+	Skipped   int
+	Problems  []importer.Problem
+}
+
+// ImportPreview shows what an import would bring in, without saving.
+type ImportPreview struct {
+	Format   string
+	Entries  []storage.Summary
+	Count    int
+	Problems []importer.Problem
+}
+
+// importBatch bounds how many entries one transaction holds; the byte bound
+// keeps a batch of huge entries from holding hundreds of MB at once.
+const (
+	importBatch      = 500
+	importBatchBytes = 16 << 20
+	previewRunes     = 160
+)
+
+// PreviewImport reads the sources through and returns their first max
+// entries, the total count and every problem found, saving nothing.
+func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int) (ImportPreview, error) {
+	var p ImportPreview
+	err := s.eachSource(ctx, req, func(path, format string) {
+		if p.Format == "" {
+			p.Format = format
+		}
+	}, func(rec importer.Record) error {
+		p.Count++
+		if len(p.Entries) < max {
+			e := rec.Entry
+			p.Entries = append(p.Entries, storage.Summary{
+				ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Preview: previewLine(e.Body),
+			})
+		}
+		return nil
+	}, func(pr importer.Problem) { p.Problems = append(p.Problems, pr) })
+	return p, err
+}
+
+// Import saves every readable entry of the sources. Each batch is committed
+// whole, so cancelling (through ctx) keeps what was saved before and never
+// leaves an entry half-written. Bad entries are skipped and reported; they
+// never stop the good ones.
+func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(ImportProgress)) (ImportSummary, error) {
+	var sum ImportSummary
+	ix := s.startIndexer(ctx)
+	var (
+		batch      []diary.Entry
+		where      []importer.Problem // File and Line of each batch entry, for reports
+		batchBytes int
+		done       int
+		file       string
+	)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		results, err := s.store.SaveMany(ctx, batch)
+		if err != nil {
+			return fmt.Errorf("save entries from %s: %w", file, err)
+		}
+		for i, r := range results {
+			switch {
+			case r.Err != nil:
+				sum.Skipped++
+				p := where[i]
+				p.Message = diary.ErrorMessage(r.Err)
+				sum.Problems = append(sum.Problems, p)
+			case r.Created:
+				sum.Imported++
+			case r.Unchanged:
+				sum.Unchanged++
+			default:
+				sum.Updated++
+			}
+		}
+		done += len(batch)
+		batch, where, batchBytes = batch[:0], where[:0], 0
+		ix.kick()
+		if progress != nil {
+			progress(ImportProgress{File: file, Done: done})
+		}
+		return nil
+	}
+	err := s.eachSource(ctx, req, func(path, _ string) { file = path }, func(rec importer.Record) error {
+		e := rec.Entry
+		e.Body = s.copyAttachments(rec, &sum)
+		batch = append(batch, e)
+		where = append(where, importer.Problem{File: rec.File, Line: rec.Line})
+		batchBytes += len(e.Body) + len(e.OriginalHTML)
+		if len(batch) >= importBatch || batchBytes >= importBatchBytes {
+			return flush()
+		}
+		return nil
+	}, func(p importer.Problem) {
+		sum.Skipped++
+		sum.Problems = append(sum.Problems, p)
+	})
+	if err == nil {
+		err = flush()
+	}
+	// What was committed must become searchable even when the import was
+	// cancelled, so the last catch-up ignores ctx's cancellation.
+	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
+		s.log.Error("index update after import failed; it will be retried", "err", ierr)
+	}
+	return sum, err
+}
+
+// eachSource opens every path of req in turn and streams its records to
+// onRecord and its bad entries to onProblem. A path that cannot be opened at
+// all is itself a problem; the other paths still import.
+func (s *Service) eachSource(ctx context.Context, req ImportRequest,
+	onOpen func(path, format string), onRecord func(importer.Record) error, onProblem func(importer.Problem)) error {
+	if len(req.Paths) == 0 {
+		return diary.Errorf(diary.EInvalid, "Choose a file or folder to import.")
+	}
+	for _, path := range req.Paths {
+		format := req.Format
+		if format == "" {
+			f, err := importer.Detect(path)
+			if err != nil {
+				onProblem(importer.Problem{File: path, Message: diary.ErrorMessage(err)})
+				continue
+			}
+			format = f
+		}
+		src, err := importer.Open(ctx, format, path)
+		if err != nil {
+			onProblem(importer.Problem{File: path, Message: diary.ErrorMessage(err)})
+			continue
+		}
+		onOpen(path, format)
+		err = readSource(ctx, src, onRecord, onProblem)
+		if cerr := src.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close %s: %w", path, cerr)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readSource(ctx context.Context, src importer.Source, onRecord func(importer.Record) error, onProblem func(importer.Problem)) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, err := src.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var perr *importer.ProblemError
+		if errors.As(err, &perr) {
+			onProblem(perr.Problem)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if err := onRecord(rec); err != nil {
+			return err
+		}
+	}
+}
+
+// copyAttachments stores the local files an entry refers to in the data
+// folder and returns the body with its links pointing at the copies. A file
+// that cannot be copied keeps its original link and is reported.
+func (s *Service) copyAttachments(rec importer.Record, sum *ImportSummary) string {
+	body := rec.Entry.Body
+	for _, a := range rec.Attachments {
+		ref, err := s.copyAttachment(a.Path)
+		if err != nil {
+			sum.Problems = append(sum.Problems, importer.Problem{
+				File: rec.File, Line: rec.Line,
+				Message: fmt.Sprintf("attachment %s not copied: %s", a.Ref, diary.ErrorMessage(err)),
+			})
+			continue
+		}
+		body = strings.ReplaceAll(body, a.Ref, ref)
+	}
+	return body
+}
+
+func (s *Service) copyAttachment(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", diary.Errorf(diary.EInvalid, "cannot read %s", filepath.Base(path))
+	}
+	defer f.Close()
+	return s.attach.Put(f, filepath.Base(path))
+}
+
+func previewLine(body string) string {
+	line := strings.Join(strings.Fields(body), " ")
+	if utf8.RuneCountInString(line) <= previewRunes {
+		return line
+	}
+	return string([]rune(line)[:previewRunes]) + "…"
+}
+
+// indexer keeps the search index following a long write (an import) on
+// another goroutine, so analysis runs on one core while SQLite writes on the
+// other.
+type indexer struct {
+	s     *Service
+	kicks chan struct{}
+	done  chan struct{}
+}
+
+func (s *Service) startIndexer(ctx context.Context) *indexer {
+	ix := &indexer{s: s, kicks: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(ix.done)
+		for range ix.kicks {
+			// A failure here is not final: finish replays from the index's
+			// recorded position, so nothing is skipped.
+			if err := s.syncIndex(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("index catch-up during import failed", "err", err)
+			}
+		}
+	}()
+	return ix
+}
+
+// kick asks for a catch-up; kicks that arrive during one merge into the next.
+func (ix *indexer) kick() {
+	select {
+	case ix.kicks <- struct{}{}:
+	default:
+	}
+}
+
+// finish waits for the goroutine and runs a last catch-up with ctx, which
+// covers whatever the goroutine missed or failed on.
+func (ix *indexer) finish(ctx context.Context) error {
+	close(ix.kicks)
+	<-ix.done
+	return ix.s.syncIndex(ctx)
+}

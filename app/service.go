@@ -1,0 +1,198 @@
+// Package app is Tsuzuri's application layer: one Service that the desktop
+// bindings and the tsuzuri command both call. It wires storage (the source of
+// truth) to search (a rebuildable index) and the import/export formats, and
+// holds every rule about how they work together.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/tsuzuri/tsuzuri/attach"
+	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/search"
+	"github.com/tsuzuri/tsuzuri/storage"
+)
+
+// Options configure Open.
+type Options struct {
+	// DataDir is the folder that holds everything; "" means DefaultDataDir.
+	DataDir string
+	// Logger receives details of unexpected failures; nil discards them.
+	Logger *slog.Logger
+}
+
+// Service is an open data folder.
+type Service struct {
+	dir    string
+	log    *slog.Logger
+	lock   *dirLock
+	store  *storage.Store
+	index  *search.Index
+	attach attach.Store
+
+	// syncMu makes index catch-up single-file: two goroutines replaying the
+	// same changes would only waste work, but Reset during a replay would not.
+	syncMu sync.Mutex
+}
+
+// Open opens the data folder, creating it on first use, and brings the search
+// index up to date with the database (replaying whatever a crash left out).
+func Open(ctx context.Context, opts Options) (*Service, error) {
+	dir := opts.DataDir
+	if dir == "" {
+		var err error
+		if dir, err = DefaultDataDir(); err != nil {
+			return nil, err
+		}
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("resolve data folder: %w", err)
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, diary.Errorf(diary.EInvalid, "The data folder %s cannot be created: %v", dir, err)
+	}
+	lock, err := lockDataDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{dir: dir, log: log, lock: lock, attach: attach.Store{Dir: filepath.Join(dir, "attachments")}}
+	if err := s.open(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Service) open(ctx context.Context) error {
+	store, err := storage.Open(ctx, filepath.Join(s.dir, "tsuzuri.db"))
+	if err != nil {
+		return fmt.Errorf("open database: %w", err)
+	}
+	s.store = store
+	index, err := search.Open(filepath.Join(s.dir, "index"))
+	if err != nil {
+		return fmt.Errorf("open search index: %w", err)
+	}
+	s.index = index
+	if err := s.syncIndex(ctx); err != nil {
+		return fmt.Errorf("bring the search index up to date: %w", err)
+	}
+	return nil
+}
+
+// Close releases the data folder. It is safe on a partly opened Service.
+func (s *Service) Close() error {
+	var errs []error
+	if s.index != nil {
+		errs = append(errs, s.index.Close())
+	}
+	if s.store != nil {
+		errs = append(errs, s.store.Close())
+	}
+	if s.lock != nil {
+		errs = append(errs, s.lock.release())
+	}
+	return errors.Join(errs...)
+}
+
+// DataDir is the folder this Service has open.
+func (s *Service) DataDir() string { return s.dir }
+
+// syncBatch is how many changes go into one index batch: large enough to
+// amortise Bleve's per-batch cost, small enough to bound memory.
+const syncBatch = 1000
+
+// syncIndex replays the database's change feed into the index from the
+// sequence number the index last recorded. The index stores that number in
+// the same batch as the documents, so a crash anywhere leaves the two
+// consistent and the next call repairs the gap.
+func (s *Service) syncIndex(ctx context.Context) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	return s.syncIndexLocked(ctx, nil)
+}
+
+func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) error {
+	seq, err := s.index.Seq()
+	if err != nil {
+		return fmt.Errorf("read index position: %w", err)
+	}
+	done := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		changes, err := s.store.Changes(ctx, seq, syncBatch)
+		if err != nil {
+			return fmt.Errorf("read changes after %d: %w", seq, err)
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		var upserts []search.Document
+		var deletes []string
+		for _, c := range changes {
+			if c.Entry == nil {
+				deletes = append(deletes, c.ID)
+				continue
+			}
+			upserts = append(upserts, toDocument(c.Entry))
+		}
+		seq = changes[len(changes)-1].Seq
+		if err := s.index.Apply(ctx, upserts, deletes, seq); err != nil {
+			return fmt.Errorf("index changes up to %d: %w", seq, err)
+		}
+		done += len(upserts)
+		if progress != nil {
+			progress(done)
+		}
+	}
+}
+
+func toDocument(e *diary.Entry) search.Document {
+	return search.Document{ID: e.ID, Title: e.Title, Body: e.Body, Date: e.Date, Tags: e.Tags}
+}
+
+// afterWrite updates the index after a committed write. The write already
+// succeeded, so an index failure is logged, not returned: the change feed
+// keeps the change, and the next sync (or the next start) indexes it.
+func (s *Service) afterWrite(ctx context.Context) {
+	if err := s.syncIndex(ctx); err != nil {
+		s.log.Error("index update failed; it will be retried", "err", err)
+	}
+}
+
+// Reindex rebuilds the search index from the database.
+func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) error {
+	stats, err := s.store.Stats(ctx)
+	if err != nil {
+		return fmt.Errorf("count entries: %w", err)
+	}
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	if err := s.index.Reset(); err != nil {
+		return fmt.Errorf("reset index: %w", err)
+	}
+	var report func(int)
+	if progress != nil {
+		report = func(done int) { progress(done, stats.Entries) }
+	}
+	return s.syncIndexLocked(ctx, report)
+}
+
+// IndexedCount is how many entries the search index holds.
+func (s *Service) IndexedCount() (uint64, error) {
+	return s.index.Count()
+}

@@ -1,0 +1,265 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/storage"
+)
+
+func openService(t *testing.T, dir string) *Service {
+	t.Helper()
+	s, err := Open(context.Background(), Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	return s
+}
+
+func searchIDs(t *testing.T, s *Service, q string) []string {
+	t.Helper()
+	res, err := s.Search(context.Background(), SearchRequest{Query: q, Limit: 50})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+func TestSaveSearchTrashRestore(t *testing.T) {
+	ctx := context.Background()
+	s := openService(t, t.TempDir())
+	defer s.Close()
+
+	e, err := s.SaveEntry(ctx, EntryInput{Title: "障害対応", Body: "夜中にサーバーが落ちた。ポストモーテムを書く。", Date: "2024-06-01", Tags: []string{"SRE"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "ｻｰﾊﾞ ぽすともーてむ"); len(got) != 0 {
+		t.Errorf("hiragana is not katakana: %v", got)
+	}
+	if got := searchIDs(t, s, "サーバ ポストモーテム"); len(got) != 1 || got[0] != e.ID {
+		t.Fatalf("search after save = %v, want [%s]", got, e.ID)
+	}
+	res, err := s.Search(ctx, SearchRequest{Query: "ポストモーテム", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := res.Hits[0]; h.Title != "障害対応" || h.Date != "2024-06-01" || !strings.Contains(h.Snippet, "<mark>ポストモーテム</mark>") {
+		t.Errorf("hit = %+v", h)
+	}
+
+	// An autosave from the editor must not lose what the editor does not show.
+	if _, err := s.SaveEntry(ctx, EntryInput{ID: e.ID, Title: "障害対応（追記）", Body: e.Body, Date: e.Date, Tags: e.Tags}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TrashEntry(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "ポストモーテム"); len(got) != 0 {
+		t.Errorf("a trashed entry is still found: %v", got)
+	}
+	if err := s.RestoreEntry(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "追記"); len(got) != 1 {
+		t.Errorf("a restored entry is not found again: %v", got)
+	}
+	if _, err := s.GetEntry(ctx, "no-such-id"); diary.ErrorCode(err) != diary.ENotFound {
+		t.Errorf("get missing: %v", err)
+	}
+}
+
+func TestSecondOpenIsLocked(t *testing.T) {
+	dir := t.TempDir()
+	s := openService(t, dir)
+	_, err := Open(context.Background(), Options{DataDir: dir})
+	if diary.ErrorCode(err) != diary.ELocked {
+		t.Fatalf("second open: %v, want a locked error", err)
+	}
+	s.Close()
+	openService(t, dir).Close() // closing released the lock
+}
+
+// The index follows SQLite commits; a crash between a commit and the index
+// update must be repaired on the next open.
+func TestIndexCatchesUpWithCommitsItMissed(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openService(t, dir)
+	kept, _ := s.SaveEntry(ctx, EntryInput{Title: "残る", Body: "インシデント対応の記録", Date: "2024-01-01"})
+	gone, _ := s.SaveEntry(ctx, EntryInput{Title: "消える", Body: "インシデントの下書き", Date: "2024-01-02"})
+	s.Close()
+
+	// Write behind the index's back, as a process that died right after
+	// committing would have.
+	st, err := storage.Open(ctx, filepath.Join(dir, "tsuzuri.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added, err := st.Save(ctx, diary.Entry{Title: "追加", Body: "インシデント後の改善", Date: "2024-01-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Trash(ctx, gone.ID); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	s = openService(t, dir)
+	defer s.Close()
+	got := strings.Join(searchIDs(t, s, "インシデント"), ",")
+	if !strings.Contains(got, kept.ID) || !strings.Contains(got, added.ID) || strings.Contains(got, gone.ID) {
+		t.Errorf("after reopen: %s; want %s and %s, not %s", got, kept.ID, added.ID, gone.ID)
+	}
+}
+
+func TestDeletedIndexIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openService(t, dir)
+	e, _ := s.SaveEntry(ctx, EntryInput{Title: "Bytebase", Body: "スキーマ移行のレビュー", Date: "2024-02-02"})
+	s.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+	s = openService(t, dir)
+	defer s.Close()
+	if got := searchIDs(t, s, "スキーマ"); len(got) != 1 || got[0] != e.ID {
+		t.Errorf("after deleting the index: %v", got)
+	}
+	if err := s.Reindex(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.IndexedCount(); n != 1 {
+		t.Errorf("reindex holds %d entries, want 1", n)
+	}
+}
+
+func writeJSONL(t *testing.T, path string, n int) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	enc := json.NewEncoder(w)
+	for i := 0; i < n; i++ {
+		enc.Encode(map[string]any{
+			"id":    fmt.Sprintf("entry-%06d", i),
+			"title": fmt.Sprintf("日報 %d", i),
+			"body":  strings.Repeat(fmt.Sprintf("今日は%d番目の作業をした。デプロイは順調。", i), 20),
+			"date":  time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1500).Format(diary.DateLayout),
+			"tags":  []string{"日報"},
+		})
+	}
+	w.Flush()
+	f.Close()
+}
+
+func TestImportCancelKeepsWhatWasSaved(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 3000)
+	s := openService(t, dir)
+	defer s.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	var progressed int
+	sum, err := s.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, func(p ImportProgress) {
+		progressed = p.Done
+		cancel()
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("import after cancel: %v", err)
+	}
+	st, _ := s.Stats(context.Background())
+	if progressed == 0 || st.Entries != progressed || st.Entries >= 3000 || sum.Imported != st.Entries {
+		t.Errorf("after cancel: %d entries stored, %d reported done, summary %+v", st.Entries, progressed, sum)
+	}
+	if n, _ := s.IndexedCount(); int(n) != st.Entries {
+		t.Errorf("what was saved must be searchable: %d indexed, %d stored", n, st.Entries)
+	}
+}
+
+// A save the user saw succeed survives kill -9, and the index catches up
+// on the next start. The child is this test binary, importing for real.
+func TestKillDuringImport(t *testing.T) {
+	if os.Getenv("TSUZURI_CRASH_CHILD") != "" {
+		crashChild()
+		return
+	}
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 20000)
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringImport$")
+	cmd.Env = append(os.Environ(), "TSUZURI_CRASH_CHILD="+dir+"|"+src)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Kill the child once it has reported two committed batches.
+	sc := bufio.NewScanner(out)
+	confirmed := 0
+	for sc.Scan() {
+		if n, ok := strings.CutPrefix(sc.Text(), "committed "); ok {
+			confirmed, _ = strconv.Atoi(n)
+			if confirmed >= 1000 {
+				break
+			}
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	if confirmed < 1000 {
+		t.Fatalf("child reported only %d entries before ending", confirmed)
+	}
+
+	s := openService(t, dir)
+	defer s.Close()
+	st, err := s.Stats(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Entries < confirmed {
+		t.Errorf("kill -9 lost saves: %d stored, %d were confirmed", st.Entries, confirmed)
+	}
+	if n, _ := s.IndexedCount(); int(n) != st.Entries {
+		t.Errorf("index did not catch up after the crash: %d indexed, %d stored", n, st.Entries)
+	}
+	last := fmt.Sprintf("entry-%06d", confirmed-1)
+	if _, err := s.GetEntry(context.Background(), last); err != nil {
+		t.Errorf("last confirmed entry %s: %v", last, err)
+	}
+}
+
+func crashChild() {
+	dir, src, _ := strings.Cut(os.Getenv("TSUZURI_CRASH_CHILD"), "|")
+	s, err := Open(context.Background(), Options{DataDir: dir})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(1)
+	}
+	s.Import(context.Background(), ImportRequest{Format: "jsonl", Paths: []string{src}}, func(p ImportProgress) {
+		fmt.Printf("committed %d\n", p.Done)
+	})
+	os.Exit(0)
+}

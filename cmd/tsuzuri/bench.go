@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tsuzuri/tsuzuri/bench"
+	"github.com/tsuzuri/tsuzuri/bench/corpus"
+)
+
+const benchUsage = "bench [--corpus DIR] [--scale N] [--peers=false] [--rounds N]"
+
+func init() {
+	commands["bench"] = command{usage: benchUsage, run: runBench}
+}
+
+// runBench measures Tsuzuri and the peer engines on the same corpus in one
+// run, so the figures and their ratios come from one machine and one moment.
+func runBench(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("bench", e, benchUsage)
+	corpusDir := fs.String("corpus", "../shared/corpus", "folder with dev.jsonl.gz, dev-queries.jsonl and synth.py")
+	scale := fs.Int("scale", 0, "grow the corpus to N entries with synth.py (0: the dev corpus as it is)")
+	peers := fs.Bool("peers", true, "also measure SQLite FTS5 trigram and Bleve CJK")
+	rounds := fs.Int("rounds", 3, "how many times to run the query set, for latency figures")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 || *rounds < 1 || *scale < 0 {
+		return usageError{"bench takes only flags; --rounds ≥ 1, --scale ≥ 0"}
+	}
+	seed := filepath.Join(*corpusDir, "dev.jsonl.gz")
+	queries, err := corpus.ReadQueries(filepath.Join(*corpusDir, "dev-queries.jsonl"))
+	if err != nil {
+		return err
+	}
+	work, err := os.MkdirTemp("", "tsuzuri-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	src := seed
+	if *scale > 0 {
+		src = filepath.Join(work, "synth.jsonl")
+		fmt.Fprintf(e.stderr, "generating %d entries…\n", *scale)
+		if err := synth(ctx, *corpusDir, seed, *scale, src); err != nil {
+			return err
+		}
+	}
+	corpusFile := filepath.Join(work, "corpus.jsonl")
+	text, err := corpus.WriteJSONL(src, corpusFile)
+	if err != nil {
+		return err
+	}
+	engines := []bench.Engine{bench.NewTsuzuri(mkdir(work, "tsuzuri"))}
+	if *peers {
+		engines = append(engines, bench.NewFTS5(mkdir(work, "fts5")), bench.NewBleveCJK(mkdir(work, "cjk")))
+	}
+	reports, err := bench.Run(ctx, engines, corpusFile, text, queries, *rounds, func(s string) { fmt.Fprintln(e.stderr, s) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "corpus: %s, %.1f MB of text; %d queries × %d rounds (latency: the dev queries on this corpus)\n\n",
+		filepath.Base(src), float64(text)/1e6, len(queries), *rounds)
+	printReports(e.stdout, reports)
+	return nil
+}
+
+func printReports(w io.Writer, reports []bench.Report) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "engine\tsuccess@10\tMRR\tprecision@10\tbuild s\tindex MB/s\tp50 ms\tp95 ms\tp99 ms\tpeak RSS MB\tsize MB\tsize/text\t")
+	for _, r := range reports {
+		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.2f\t\n", r.Engine,
+			r.Quality.SuccessAt10, r.Quality.MRR, r.Quality.PrecisionAt10, r.BuildSeconds, r.MBPerSecond,
+			r.P50, r.P95, r.P99, r.PeakRSSMB, r.SizeMB, r.SizeRatio)
+	}
+	tw.Flush()
+	if len(reports) > 1 {
+		us := reports[0]
+		fmt.Fprintf(w, "\nratios (%s / peer; quality and speed: higher is better, latency, memory and size: lower is better)\n", us.Engine)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "peer\tsuccess@10\tMRR\tprecision@10\tindex MB/s\tp95\tpeak RSS\tsize\t")
+		for _, p := range reports[1:] {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Engine,
+				ratio(us.Quality.SuccessAt10, p.Quality.SuccessAt10), ratio(us.Quality.MRR, p.Quality.MRR),
+				ratio(us.Quality.PrecisionAt10, p.Quality.PrecisionAt10), ratio(us.MBPerSecond, p.MBPerSecond),
+				ratio(us.P95, p.P95), ratio(us.PeakRSSMB, p.PeakRSSMB), ratio(us.SizeMB, p.SizeMB))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w, "\nby kind (known-item: success@10; prec: precision@10)")
+	for _, r := range reports {
+		var parts []string
+		for _, k := range []string{"exact", "lower", "fullwidth", "halfkana", "chouon", "short2", corpus.PrecisionKind} {
+			if v, ok := r.Quality.ByKind[k]; ok {
+				parts = append(parts, fmt.Sprintf("%s %.3f", k, v))
+			}
+		}
+		fmt.Fprintf(w, "  %-20s %s\n", r.Engine, strings.Join(parts, "  "))
+	}
+}
+
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "–"
+	}
+	return strconv.FormatFloat(a/b, 'f', 2, 64) + "×"
+}
+
+func mkdir(parent, name string) string {
+	dir := filepath.Join(parent, name)
+	os.MkdirAll(dir, 0o755)
+	return dir
+}
+
+// synth grows the seed corpus with the corpus's own generator, so scale
+// figures are comparable with anyone else's run of it.
+func synth(ctx context.Context, corpus, seed string, n int, dest string) error {
+	out, err := os.Create(dest)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	cmd := exec.CommandContext(ctx, "python3", filepath.Join(corpus, "synth.py"), seed, strconv.Itoa(n))
+	cmd.Stdout = out
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("synth.py: %w", err)
+	}
+	return out.Close()
+}

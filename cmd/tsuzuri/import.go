@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/importer"
+)
+
+const importUsage = "import [--format FORMAT] FILE…"
+
+func init() {
+	commands["import"] = command{usage: importUsage, run: runImport}
+}
+
+func runImport(ctx context.Context, e *env, args []string) error {
+	fs := newFlags("import", e, importUsage)
+	format := fs.String("format", "", "source format: "+strings.Join(importer.Formats(), ", ")+" (default: detect)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"name at least one file or folder to import"}
+	}
+	svc, err := e.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+
+	var progress func(app.ImportProgress)
+	if isTerminal(e.stderr) {
+		progress = func(p app.ImportProgress) {
+			fmt.Fprintf(e.stderr, "\rimporting %s: %d entries", p.File, p.Done)
+		}
+	}
+	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args()}, progress)
+	if progress != nil {
+		fmt.Fprintln(e.stderr)
+	}
+	for _, p := range sum.Problems {
+		loc := p.File
+		if p.Line > 0 {
+			loc = fmt.Sprintf("%s:%d", p.File, p.Line)
+		}
+		fmt.Fprintf(e.stderr, "tsuzuri: %s: %s\n", loc, oneLine(p.Message))
+	}
+	fmt.Fprintf(e.stdout, "imported %d, updated %d, unchanged %d, skipped %d\n",
+		sum.Imported, sum.Updated, sum.Unchanged, sum.Skipped)
+	if err != nil {
+		return err
+	}
+	if sum.Imported+sum.Updated+sum.Unchanged == 0 && sum.Skipped > 0 {
+		return fmt.Errorf("nothing could be imported")
+	}
+	return nil
+}

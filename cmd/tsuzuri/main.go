@@ -1,0 +1,155 @@
+// Command tsuzuri is the command-line face of Tsuzuri: import, export,
+// search, reindex and back up a data folder, for scripts, benchmarks and
+// tests. It calls the same app.Service as the desktop app.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
+)
+
+// command is one subcommand: its usage line and what it does with its
+// arguments. Each lives in its own file with its own flag set.
+type command struct {
+	usage string
+	run   func(ctx context.Context, env *env, args []string) error
+}
+
+var commands = map[string]command{}
+
+// env is what every subcommand gets: where the data lives and where to write.
+type env struct {
+	dataDir string
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
+}
+
+// open opens the data folder for a subcommand that needs it.
+func (e *env) open(ctx context.Context) (*app.Service, error) {
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return app.Open(ctx, app.Options{DataDir: e.dataDir, Logger: logger})
+}
+
+// usageError is a mistake in the command line: exit code 2 and the usage.
+type usageError struct{ msg string }
+
+func (u usageError) Error() string { return u.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	global := flag.NewFlagSet("tsuzuri", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	dataDir := global.String("data", "", "data folder (default: $TSUZURI_DATA or the OS's app data folder)")
+	global.Usage = func() { printUsage(stderr, global) }
+	if err := global.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printUsage(stdout, global)
+			return 0
+		}
+		fmt.Fprintf(stderr, "tsuzuri: %v\n", err)
+		printUsage(stderr, global)
+		return 2
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		printUsage(stderr, global)
+		return 2
+	}
+	name := rest[0]
+	if name == "help" {
+		printUsage(stdout, global)
+		return 0
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "tsuzuri: unknown command %q\n", name)
+		printUsage(stderr, global)
+		return 2
+	}
+	e := &env{dataDir: *dataDir, stdin: stdin, stdout: stdout, stderr: stderr}
+	err := cmd.run(ctx, e, rest[1:])
+	var uerr usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "tsuzuri %s: %s\nusage: tsuzuri [--data DIR] %s\n", name, uerr.msg, cmd.usage)
+		return 2
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "tsuzuri: interrupted")
+		return 130
+	default:
+		fmt.Fprintf(stderr, "tsuzuri: %s\n", oneLine(errorText(err)))
+		return 1
+	}
+}
+
+// errorText shows a person the message meant for them; for an unexpected
+// error the wrapped chain says where it happened, which is what a bug report
+// needs.
+func errorText(err error) string {
+	var de *diary.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return err.Error()
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func printUsage(w io.Writer, global *flag.FlagSet) {
+	fmt.Fprintln(w, "Tsuzuri — a local-first diary with Japanese full-text search.")
+	fmt.Fprintln(w, "\nusage: tsuzuri [--data DIR] COMMAND [ARGS]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %s\n", commands[n].usage)
+	}
+	fmt.Fprintln(w, "\nglobal flags:")
+	global.SetOutput(w)
+	global.PrintDefaults()
+	fmt.Fprintln(w, "\nRun 'tsuzuri COMMAND -h' for a command's flags.")
+}
+
+// newFlags makes a subcommand's flag set; errors and -h are reported by run.
+func newFlags(name string, e *env, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: tsuzuri [--data DIR] %s\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// isTerminal reports whether w is a terminal, where progress lines belong.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tsuzuri runs the command in-process on dataDir and returns its exit code
+// and output.
+func tsuzuri(t *testing.T, dataDir, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	full := append([]string{"--data", dataDir}, args...)
+	code := run(context.Background(), full, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func mustRun(t *testing.T, dataDir, stdin string, args ...string) string {
+	t.Helper()
+	code, out, errOut := tsuzuri(t, dataDir, stdin, args...)
+	if code != 0 {
+		t.Fatalf("tsuzuri %v: exit %d\nstdout: %s\nstderr: %s", args, code, out, errOut)
+	}
+	return out
+}
+
+func searchIDs(t *testing.T, dataDir string, args ...string) []string {
+	t.Helper()
+	out := mustRun(t, dataDir, "", append([]string{"search", "--json"}, args...)...)
+	var res searchJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search output is not JSON: %v\n%s", err, out)
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	return ids
+}
+
+func TestImportSearchExportRoundTrip(t *testing.T) {
+	data := t.TempDir()
+	out := mustRun(t, data, "", "import", "--format", "jsonl", "testdata/notes.jsonl")
+	if !strings.Contains(out, "imported 4, updated 0, unchanged 0, skipped 0") {
+		t.Fatalf("import summary: %q", out)
+	}
+
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"ポストモーテム", []string{"01J0000000000000000000000A"}},
+		{"ｻｰﾊﾞ", []string{"01J0000000000000000000000B"}},             // half-width, no long vowel
+		{"aws security hub", []string{"01J0000000000000000000000B"}}, // case
+		{"ユーザ", []string{"01J0000000000000000000000D"}},              // long vowel dropped
+		{"tag:SRE", []string{"01J0000000000000000000000A"}},
+		{"#db", []string{"01J0000000000000000000000D"}},
+		{"date:2024 スキーマ", []string{"01J0000000000000000000000D"}},
+		{"京都 -新幹線", nil},
+		{`"SLA 99.95%"`, []string{"01J0000000000000000000000A"}},
+	}
+	for _, tt := range tests {
+		got := searchIDs(t, data, tt.query)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("search %q = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+
+	// Re-importing the same file updates nothing and duplicates nothing.
+	out = mustRun(t, data, "", "import", "testdata/notes.jsonl")
+	if !strings.Contains(out, "imported 0, updated 0, unchanged 4") {
+		t.Fatalf("re-import summary: %q", out)
+	}
+
+	// Export → import into an empty folder gives the same entries.
+	exported := filepath.Join(t.TempDir(), "all.jsonl")
+	mustRun(t, data, "", "export", "--format", "jsonl", exported)
+	other := t.TempDir()
+	mustRun(t, other, "", "import", exported)
+	var a, b map[string]any
+	json.Unmarshal([]byte(mustRun(t, data, "", "stats", "--json")), &a)
+	json.Unmarshal([]byte(mustRun(t, other, "", "stats", "--json")), &b)
+	for _, k := range []string{"entries", "tags", "first_date", "last_date", "text_bytes", "indexed"} {
+		if a[k] != b[k] {
+			t.Errorf("stats %s: original %v, round trip %v", k, a[k], b[k])
+		}
+	}
+	if got := searchIDs(t, other, "ポストモーテム"); len(got) != 1 {
+		t.Errorf("round-tripped folder does not find ポストモーテム: %v", got)
+	}
+}
+
+func TestSearchReadsQueriesFromStdin(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, data, "", "import", "testdata/notes.jsonl")
+	out := mustRun(t, data, "京都\nBytebase\n\"unbalanced\n-\n", "search", "--limit", "5")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want one JSON line per query, got %d:\n%s", len(lines), out)
+	}
+	for i, want := range []uint64{1, 1} {
+		var res searchJSON
+		if err := json.Unmarshal([]byte(lines[i]), &res); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if res.Total != want || res.TookMS < 0 {
+			t.Errorf("line %d: total %d took %v, want total %d", i+1, res.Total, res.TookMS, want)
+		}
+		if len(res.Hits) > 0 && !strings.Contains(res.Hits[0].Snippet, "<mark>") {
+			t.Errorf("line %d: snippet has no highlight: %q", i+1, res.Hits[0].Snippet)
+		}
+	}
+}
+
+func TestBadInputGivesOneLineErrors(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := tsuzuri(t, data, "", "import", "testdata/broken.jsonl")
+	if code != 0 {
+		t.Fatalf("a file with some bad lines still imports the good ones: exit %d, %s", code, errOut)
+	}
+	if !strings.Contains(out, "imported 2") || !strings.Contains(out, "skipped 2") {
+		t.Errorf("summary: %q", out)
+	}
+	for _, want := range []string{"broken.jsonl:2:", "broken.jsonl:3:"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("problems should name %s, got:\n%s", want, errOut)
+		}
+	}
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"missing file", []string{"import", "testdata/no-such-file.jsonl"}, 1},
+		{"no file", []string{"import"}, 2},
+		{"bad limit", []string{"search", "--limit", "0", "x"}, 2},
+		{"bad sort", []string{"search", "--sort", "popularity", "x"}, 2},
+		{"unknown command", []string{"frobnicate"}, 2},
+		{"unknown export format", []string{"export", "--format", "docx", filepath.Join(t.TempDir(), "x")}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := tsuzuri(t, data, "", tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.code, errOut)
+			}
+			if first := strings.SplitN(errOut, "\n", 2)[0]; !strings.HasPrefix(first, "tsuzuri") || strings.Contains(first, "panic") {
+				t.Errorf("first stderr line should be a tsuzuri error, got %q", first)
+			}
+		})
+	}
+}
+
+func TestBackupAndRestore(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, data, "", "import", "testdata/notes.jsonl")
+	zip := filepath.Join(t.TempDir(), "backup.zip")
+	mustRun(t, data, "", "backup", zip)
+	if code, _, _ := tsuzuri(t, data, "", "backup", zip); code != 1 {
+		t.Errorf("a backup never overwrites an existing file")
+	}
+	restored := filepath.Join(t.TempDir(), "restored")
+	mustRun(t, restored, "", "restore", zip)
+	if got := searchIDs(t, restored, "京都"); len(got) != 1 {
+		t.Errorf("restored folder search 京都 = %v", got)
+	}
+	if code, _, errOut := tsuzuri(t, restored, "", "restore", zip); code != 1 || !strings.Contains(errOut, "empty folder") {
+		t.Errorf("restoring over a diary must refuse: exit %d, %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(restored, "index")); err != nil {
+		t.Errorf("restore should build the index: %v", err)
+	}
+}
