@@ -191,6 +191,7 @@ func exportMarkdown(ctx context.Context, dest string, each Each, opts Options) (
 
 var (
 	attachmentLink = regexp.MustCompile(`attachments/[0-9a-f]{64}\.[a-z]+`)
+	dashes         = regexp.MustCompile(`-{2,}`)
 	unsafeInName   = regexp.MustCompile(`[\\/:*?"<>|\x00-\x1f#%&{}$!'@+=` + "`" + `]+`)
 )
 
@@ -198,7 +199,7 @@ var (
 // on Windows, macOS and Linux.
 func markdownPath(e diary.Entry, used map[string]bool) string {
 	slug := strings.TrimSpace(unsafeInName.ReplaceAllString(e.Title, "-"))
-	slug = strings.Trim(strings.Join(strings.Fields(slug), "-"), "-.")
+	slug = strings.Trim(dashes.ReplaceAllString(strings.Join(strings.Fields(slug), "-"), "-"), "-.")
 	for len(slug) > 80 {
 		_, size := utf8.DecodeLastRuneInString(slug)
 		slug = slug[:len(slug)-size]
