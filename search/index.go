@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -45,7 +47,15 @@ type Index struct {
 	dir string
 	mu  sync.RWMutex // guards idx against Reset
 	idx bleve.Index
+
+	// Batches are written to disk in the background (see config); Close
+	// waits until the last applied one is, so a clean exit never leaves
+	// work for the next start.
+	applied, persisted atomic.Int64
 }
+
+// flushWait bounds how long Close waits for the index to reach the disk.
+const flushWait = 60 * time.Second
 
 // Field names. Only the date, year and tag facets keep doc values (for
 // sorting and counting); nothing is stored, as storage has the text.
@@ -113,16 +123,24 @@ func newMapping() mapping.IndexMapping {
 	return m
 }
 
-// Close closes the index.
+// Close writes what is pending to disk and closes the index.
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.idx == nil {
 		return nil
 	}
+	ix.waitPersisted()
 	err := ix.idx.Close()
 	ix.idx = nil
 	return err
+}
+
+func (ix *Index) waitPersisted() {
+	deadline := time.Now().Add(flushWait)
+	for ix.persisted.Load() < ix.applied.Load() && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // Reset empties the index (Seq becomes 0).
@@ -180,9 +198,15 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 		}
 	}
 	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	b.SetPersistedCallback(func(err error) {
+		if err == nil {
+			ix.persisted.Add(1)
+		}
+	})
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("write index batch: %w", err)
 	}
+	ix.applied.Add(1)
 	return nil
 }
 

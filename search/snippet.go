@@ -33,7 +33,7 @@ func highlights(f *folder, text string, terms []string) [][2]int {
 				break
 			}
 			a, b := at+i, at+i+len(needle)
-			spans = append(spans, [2]int{int(f.start[a]), int(f.end[b-1])})
+			spans = append(spans, [2]int{int(f.start[a]), droppedMarks(text, int(f.end[b-1]))})
 			at = b
 		}
 	}
@@ -51,6 +51,19 @@ func highlights(f *folder, text string, terms []string) [][2]int {
 		merged = append(merged, s)
 	}
 	return merged
+}
+
+// droppedMarks moves end past long-vowel marks that folding dropped, so
+// highlighting サーバ in サーバー marks the whole word.
+func droppedMarks(text string, end int) int {
+	for end < len(text) {
+		r, size := utf8.DecodeRuneInString(text[end:])
+		if r != 'ー' && r != 'ｰ' {
+			break
+		}
+		end += size
+	}
+	return end
 }
 
 // Snippet returns about maxRunes characters of text around the densest group

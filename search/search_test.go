@@ -1,0 +1,221 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestParseQuery(t *testing.T) {
+	tests := []struct {
+		in   string
+		want Query
+	}{
+		{"障害 ポストモーテム", Query{Must: [][]Term{{{Text: "障害"}}, {{Text: "ポストモーテム"}}}}},
+		{"障害　対応", Query{Must: [][]Term{{{Text: "障害"}}, {{Text: "対応"}}}}},
+		{`"SLA 99.95%" 「障害 報告」`, Query{Must: [][]Term{{{Text: "SLA 99.95%", Phrase: true}}, {{Text: "障害 報告", Phrase: true}}}}},
+		{"京都 -新幹線", Query{Must: [][]Term{{{Text: "京都"}}}, Not: []Term{{Text: "新幹線"}}}},
+		{"AWS OR GCP 料金", Query{Must: [][]Term{{{Text: "AWS"}, {Text: "GCP"}}, {{Text: "料金"}}}}},
+		{"tag:SRE #障害対応 -tag:draft", Query{Tags: []string{"sre", "障害対応"}, NotTags: []string{"draft"}}},
+		{"date:2024-03", Query{From: "2024-03-01", To: "2024-03-31"}},
+		{"after:2024-01-01 before:2024-02-01", Query{From: "2024-01-01", To: "2024-01-31"}},
+		{"date:2024 after:2024-06", Query{From: "2024-06-01", To: "2024-12-31"}},
+		{"date:someday", Query{Must: [][]Term{{{Text: "date:someday"}}}}},
+		{`"unclosed phrase`, Query{Must: [][]Term{{{Text: "unclosed phrase", Phrase: true}}}}},
+		{"OR - -- OR", Query{}},
+		{"C++ -", Query{Must: [][]Term{{{Text: "C++"}}}}},
+		{"", Query{}},
+	}
+	for _, tt := range tests {
+		if got := ParseQuery(tt.in); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("ParseQuery(%q) =\n %+v\nwant\n %+v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// fixture is a small diary written for these tests.
+var fixture = []Document{
+	{ID: "kyoto", Title: "京都出張", Body: "新幹線で京都へ。サーバーの移設を見に行った。", Date: "2023-11-02", Tags: []string{"出張"}},
+	{ID: "tokyo", Title: "東京都の勉強会", Body: "東京都内で AWS Security Hub の勉強会。京都からの参加者も。", Date: "2024-03-01", Tags: []string{"AWS", "勉強会"}},
+	{ID: "sla", Title: "SLA の見直し", Body: "SLA 99.95% を守るためにエラーバジェットを決めた。", Date: "2024-05-20", Tags: []string{"SRE"}},
+	{ID: "pm", Title: "ポストモーテム", Body: "DB 接続が枯渇した障害のポストモーテム。ユーザー影響は 12 分。", Date: "2024-06-11", Tags: []string{"SRE", "障害"}},
+	{ID: "bytebase", Title: "Bytebase 導入", Body: "スキーマ移行を Bytebase で管理する。GitOps 連携も試す。", Date: "2025-01-15", Tags: []string{"DB"}},
+}
+
+func openFixture(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), fixture, nil, 5); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func ids(t *testing.T, ix *Index, req Request) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Search(%q): %v", req.Query, err)
+	}
+	out := []string{}
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+func TestSearchBehaviour(t *testing.T) {
+	ix := openFixture(t)
+	tests := []struct {
+		query string
+		sort  string
+		want  []string // in order
+	}{
+		{"京都", "", []string{"kyoto", "tokyo"}}, // the word first, then 東京都 which contains it
+		{"ｻｰﾊﾞ", "", []string{"kyoto"}},
+		{"ユーザ", "", []string{"pm"}},
+		{"aws security hub", "", []string{"tokyo"}},
+		{`"SLA 99.95%"`, "", []string{"sla"}},
+		{"京都 -新幹線", "", []string{"tokyo"}},
+		{"bytebase OR ポストモーテム", "date", []string{"bytebase", "pm"}},
+		{"tag:sre", "", []string{"pm", "sla"}},
+		{"#SRE 障害", "", []string{"pm"}},
+		{"date:2024", "", []string{"pm", "sla", "tokyo"}},
+		{"after:2024-05-01 before:2024-06-01", "", []string{"sla"}},
+		{"-tag:SRE date:2024", "", []string{"tokyo"}},
+		{"移", "", []string{"bytebase", "kyoto"}}, // one character still finds
+		{"🍣", "", []string{}},
+		{"存在しない言葉", "", []string{}},
+	}
+	for _, tt := range tests {
+		got := ids(t, ix, Request{Query: tt.query, Sort: tt.sort})
+		if tt.query == "移" {
+			slices.Sort(got)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}
+
+func TestSearchPagingFacetsAndDeletes(t *testing.T) {
+	ix := openFixture(t)
+	ctx := context.Background()
+	res, err := ix.Search(ctx, Request{Query: "after:2023", Limit: 2, Offset: 2, Facets: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 5 || len(res.Hits) != 2 {
+		t.Errorf("total %d, page of %d", res.Total, len(res.Hits))
+	}
+	if !slices.Contains(res.Tags, Facet{"SRE", 2}) || !reflect.DeepEqual(res.Years, []Facet{{"2025", 1}, {"2024", 3}, {"2023", 1}}) {
+		t.Errorf("facets tags %v years %v", res.Tags, res.Years)
+	}
+	if err := ix.Apply(ctx, nil, []string{"kyoto"}, 6); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, Request{Query: "新幹線"}); len(got) != 0 {
+		t.Errorf("a deleted entry is still found: %v", got)
+	}
+	if seq, _ := ix.Seq(); seq != 6 {
+		t.Errorf("Seq = %d, want 6", seq)
+	}
+	if n, _ := ix.Count(); n != 4 {
+		t.Errorf("Count = %d", n)
+	}
+}
+
+func TestReopenKeepsIndexAndResetEmptiesIt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(context.Background(), fixture, nil, 42); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	ix, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if seq, _ := ix.Seq(); seq != 42 {
+		t.Errorf("Seq after reopen = %d", seq)
+	}
+	if err := ix.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if seq, _ := ix.Seq(); seq != 0 {
+		t.Errorf("Seq after reset = %d", seq)
+	}
+	if n, _ := ix.Count(); n != 0 {
+		t.Errorf("Count after reset = %d", n)
+	}
+}
+
+func TestSnippet(t *testing.T) {
+	body := "前置き。" + strings.Repeat("関係のない話。", 30) + "ここで<サーバー>が落ちた & 再起動した。" + strings.Repeat("後日談。", 30)
+	got := Snippet(body, []string{Fold("ｻｰﾊﾞｰ")}, 40)
+	if !strings.Contains(got, "&lt;<mark>サーバー</mark>&gt;が落ちた &amp; 再起動") {
+		t.Errorf("Snippet = %q", got)
+	}
+	if !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
+		t.Errorf("a cut snippet shows where it was cut: %q", got)
+	}
+	if n := utf8.RuneCountInString(strings.NewReplacer("<mark>", "", "</mark>", "", "&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(got)); n > 42 {
+		t.Errorf("snippet of %d characters, want about 40", n)
+	}
+	if got := Snippet("<b>太字</b>\n\n次の行", nil, 100); got != "&lt;b&gt;太字&lt;/b&gt; 次の行" {
+		t.Errorf("no-match snippet = %q", got)
+	}
+}
+
+func TestHighlightsAreByteRangesOfTheOriginal(t *testing.T) {
+	text := "ＡＷＳの設定。ｻｰﾊﾞｰとサーバー、ユーザー。"
+	spans := Highlights(text, []string{"aws", "サーバ", "ユーザ"})
+	var got []string
+	for _, s := range spans {
+		got = append(got, text[s[0]:s[1]])
+	}
+	want := []string{"ＡＷＳ", "ｻｰﾊﾞｰ", "サーバー", "ユーザー"}
+	if !slices.Equal(got, want) {
+		t.Errorf("highlighted %q, want %q", got, want)
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	for _, s := range []string{`"`, "-", "OR", "tag:", "#", "date:", "after:9999-99-99", "「", "\xff", "🍣 OR -🍺", strings.Repeat("あ", 3000), `a" OR "b`, "-\"x\"", "ー"} {
+		f.Add(s)
+	}
+	ix, err := Open(filepath.Join(f.TempDir(), "index"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply(context.Background(), fixture, nil, 1); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		res, err := ix.Search(context.Background(), Request{Query: q, Facets: true})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		for _, term := range res.Terms {
+			if !utf8.ValidString(term) {
+				t.Fatalf("term %q is not valid UTF-8", term)
+			}
+		}
+		for _, d := range fixture {
+			Snippet(d.Body, res.Terms, 60)
+		}
+	})
+}
