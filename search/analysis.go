@@ -30,6 +30,24 @@ var (
 	wordAnalyzer analysis.Analyzer = wordsAnalyzer{}
 )
 
+// sharedFold lets the gram and word views of one document fold its text
+// once: Bleve analyses a document's fields one after another in one worker,
+// and folding is a good part of the cost of indexing.
+type sharedFold struct {
+	once   sync.Once
+	folded []byte
+}
+
+// fold returns input folded; with a sharedFold, the first call's result is
+// reused, so every field using it must be given the same text.
+func (s *sharedFold) fold(input []byte) []byte {
+	if s == nil {
+		return foldBytes(input)
+	}
+	s.once.Do(func() { s.folded = foldBytes(input) })
+	return s.folded
+}
+
 // A run is a stretch of text of one kind, in folded form.
 type runKind int
 
@@ -69,10 +87,10 @@ func eachRun(s []byte, fn func(kind runKind, run []byte, start int)) {
 // not something anyone searches for, and huge terms bloat the dictionary.
 const maxTermBytes = 120
 
-type gramAnalyzer struct{}
+type gramAnalyzer struct{ shared *sharedFold }
 
-func (gramAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	folded := foldBytes(input)
+func (a gramAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	folded := a.shared.fold(input)
 	var stream analysis.TokenStream
 	pos := 0
 	add := func(term []byte, start int) {
@@ -105,10 +123,10 @@ func grams(run []byte, fn func(gram []byte, at int)) {
 	fn(run[prev:], prev)
 }
 
-type wordsAnalyzer struct{}
+type wordsAnalyzer struct{ shared *sharedFold }
 
-func (wordsAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	folded := foldBytes(input)
+func (a wordsAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	folded := a.shared.fold(input)
 	var stream analysis.TokenStream
 	pos := 0
 	add := func(term []byte) {
@@ -182,7 +200,7 @@ func kanjiWords(run []byte, from, to int, fn func(word []byte)) {
 		end += size
 	}
 	at := from
-	for _, tok := range analyse(string(run[from:end])) {
+	for _, tok := range words.get(run[from:end]) {
 		next := at + len(tok)
 		if next <= to && utf8.RuneCountInString(tok) >= 2 {
 			fn(run[at:next])
@@ -215,6 +233,53 @@ func analyse(s string) []string {
 		out[i] = t.Surface
 	}
 	return out
+}
+
+// words caches the analyser's cuts of kanji runs. The same compounds come
+// back all through a diary (会議, 自動的に, 障害対応), and the analyser is
+// the most expensive step of indexing.
+var words = newWordCache(64, 2048)
+
+type wordCache struct {
+	shards []wordShard
+	limit  int
+}
+
+type wordShard struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+func newWordCache(shards, perShard int) *wordCache {
+	c := &wordCache{shards: make([]wordShard, shards), limit: perShard}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string][]string, perShard)
+	}
+	return c
+}
+
+func (c *wordCache) get(s []byte) []string {
+	var h uint32 = 2166136261
+	for _, b := range s {
+		h = (h ^ uint32(b)) * 16777619
+	}
+	shard := &c.shards[h%uint32(len(c.shards))]
+	shard.mu.Lock()
+	got, ok := shard.m[string(s)]
+	shard.mu.Unlock()
+	if ok {
+		return got
+	}
+	got = analyse(string(s))
+	shard.mu.Lock()
+	if len(shard.m) >= c.limit {
+		// Forgetting a whole shard is cruder than LRU but costs nothing
+		// per hit, and the common words are back within a few entries.
+		clear(shard.m)
+	}
+	shard.m[string(s)] = got
+	shard.mu.Unlock()
+	return got
 }
 
 var folderPool = sync.Pool{New: func() any { return new(folder) }}

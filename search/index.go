@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -177,8 +178,11 @@ func (ix *Index) Count() (uint64, error) {
 	return ix.idx.DocCount()
 }
 
-// Apply indexes upserts, removes deletes and records seq, all in one batch:
-// after a crash the index holds either all of it or none of it.
+// Apply indexes upserts, removes deletes and records seq. The documents go
+// in first (split across cores, as building index segments is the costly
+// part), and seq only in a batch after them: Bleve persists batches in
+// order, so an index that has recorded seq has everything up to it, and a
+// crash in between only means replaying changes again, which is harmless.
 func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string, seq int64) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -188,6 +192,55 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 	if ix.idx == nil {
 		return errors.New("index is closed")
 	}
+	chunks := chunk(upserts, maxChunkBytes)
+	if len(chunks) == 0 {
+		chunks = [][]Document{nil}
+	}
+	errs := make([]error, len(chunks))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, c := range chunks {
+		var del []string
+		if i == 0 {
+			del = deletes
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = ix.batch(c, del, -1)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	return ix.batch(nil, nil, seq)
+}
+
+// maxChunkBytes bounds the text of one Bleve batch: analysis turns every
+// character into a token object, so memory during a large import follows
+// this figure (a chunk of 1 MB peaks at roughly 60 MB of tokens).
+const maxChunkBytes = 1 << 20
+
+// chunk splits docs into runs of about maxBytes of text.
+func chunk(docs []Document, maxBytes int) [][]Document {
+	var out [][]Document
+	start, size := 0, 0
+	for i, d := range docs {
+		size += len(d.Title) + len(d.Body)
+		if size >= maxBytes {
+			out = append(out, docs[start:i+1])
+			start, size = i+1, 0
+		}
+	}
+	if start < len(docs) {
+		out = append(out, docs[start:])
+	}
+	return out
+}
+
+// batch writes one Bleve batch; seq < 0 records no position.
+func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	b := ix.idx.NewBatch()
 	for _, id := range deletes {
 		b.Delete(id)
@@ -197,7 +250,9 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 			return fmt.Errorf("index %s: %w", d.ID, err)
 		}
 	}
-	b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	if seq >= 0 {
+		b.SetInternal(keySeq, []byte(strconv.FormatInt(seq, 10)))
+	}
 	b.SetPersistedCallback(func(err error) {
 		if err == nil {
 			ix.persisted.Add(1)
@@ -218,9 +273,11 @@ const (
 func toBleve(d Document) *document.Document {
 	doc := document.NewDocument(d.ID)
 	all := d.Title + "\n" + d.Body
-	doc.AddField(document.NewTextFieldCustom(fieldText, nil, []byte(all), textOptions, textAnalyzer))
+	shared := &sharedFold{}
+	raw := []byte(all)
+	doc.AddField(document.NewTextFieldCustom(fieldText, nil, raw, textOptions, gramAnalyzer{shared}))
 	doc.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte(d.Title), textOptions, textAnalyzer))
-	doc.AddField(document.NewTextFieldCustom(fieldWord, nil, []byte(all), textOptions, wordAnalyzer))
+	doc.AddField(document.NewTextFieldCustom(fieldWord, nil, raw, textOptions, wordsAnalyzer{shared}))
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))

@@ -1,0 +1,160 @@
+// Package desktop is what the webview sees of Tsuzuri: thin structs whose
+// methods Wails binds to JavaScript. They hold no logic of their own — every
+// rule lives in app.Service — and turn errors into a JSON message the UI can
+// show: {"code":"invalid|not_found|conflict|locked|internal","message":"…"}.
+package desktop
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
+)
+
+// Emitter sends events to the UI (Wails' EventsEmit in the app).
+type Emitter interface {
+	Emit(name string, data any)
+}
+
+// Shell is what only the desktop can do: native dialogs, the browser,
+// quitting. The app implements it with the Wails runtime; tests with fakes.
+type Shell interface {
+	OpenFiles(title string, folder bool) ([]string, error)
+	SaveFile(title, defaultName string) (string, error)
+	ChooseFolder(title string) (string, error)
+	OpenURL(url string)
+	Quit()
+}
+
+// Backend holds the open data folder for all the bound structs. The folder
+// may fail to open (locked by another Tsuzuri, unreadable): the window still
+// opens and shows why, with a way to retry.
+type Backend struct {
+	ctx   context.Context
+	log   *slog.Logger
+	emit  Emitter
+	shell Shell
+	prefs *Prefs
+	open  func(ctx context.Context, dir string) (*app.Service, error)
+
+	mu     sync.RWMutex
+	svc    *app.Service
+	status Status
+
+	jobsMu sync.Mutex
+	jobs   map[string]context.CancelFunc
+	nextID int
+
+	closeOnce sync.Once
+	ready     chan struct{}
+}
+
+// Status says whether the data folder is open, and if not, why.
+type Status struct {
+	Ready   bool
+	Code    string
+	Message string
+	DataDir string
+}
+
+// NewBackend returns a Backend that opens dataDir with open.
+func NewBackend(ctx context.Context, log *slog.Logger, emit Emitter, shell Shell, prefs *Prefs,
+	open func(ctx context.Context, dir string) (*app.Service, error)) *Backend {
+	return &Backend{ctx: ctx, log: log, emit: emit, shell: shell, prefs: prefs, open: open,
+		jobs: map[string]context.CancelFunc{}, ready: make(chan struct{})}
+}
+
+// SetContext replaces the context calls run with (Wails gives it at startup).
+func (b *Backend) SetContext(ctx context.Context) { b.ctx = ctx }
+
+// Open opens the data folder the preferences name.
+func (b *Backend) Open() Status {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	dir := b.prefs.DataDirOrDefault()
+	if b.svc != nil {
+		return b.status
+	}
+	svc, err := b.open(b.ctx, dir)
+	if err != nil {
+		b.log.Error("open data folder", "dir", dir, "err", err)
+		b.status = Status{Code: diary.ErrorCode(err), Message: openMessage(err, dir), DataDir: dir}
+		return b.status
+	}
+	b.svc = svc
+	b.status = Status{Ready: true, DataDir: svc.DataDir()}
+	return b.status
+}
+
+func openMessage(err error, dir string) string {
+	var de *diary.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return fmt.Sprintf("The data folder %s could not be opened: %v", dir, err)
+}
+
+// Close cancels running jobs and closes the data folder.
+func (b *Backend) Close() error {
+	b.jobsMu.Lock()
+	for _, cancel := range b.jobs {
+		cancel()
+	}
+	b.jobsMu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.svc == nil {
+		return nil
+	}
+	err := b.svc.Close()
+	b.svc = nil
+	return err
+}
+
+// service returns the open Service, or the reason there is none.
+func (b *Backend) service() (*app.Service, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.svc == nil {
+		msg := b.status.Message
+		if msg == "" {
+			msg = "The data folder is not open."
+		}
+		return nil, diary.Errorf(diary.ELocked, "%s", msg)
+	}
+	return b.svc, nil
+}
+
+// uiError is the error the UI receives: the promise is rejected with its
+// message, which is JSON.
+type uiError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (b *Backend) fail(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	e := uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
+	if e.Code == diary.EInternal {
+		b.log.Error(op, "err", err)
+		if errors.Is(err, context.Canceled) {
+			e.Message = "Cancelled."
+		} else {
+			e.Message = "Something went wrong (" + op + "). Details are in the log."
+		}
+	}
+	js, _ := json.Marshal(e)
+	return errors.New(string(js))
+}
+
+// Bind lists the structs to bind, for options.App.Bind.
+func (b *Backend) Bind() []any {
+	return []any{&Entries{b}, &Finder{b}, &Library{b}, &Render{b}, &Settings{b}, &System{b}}
+}

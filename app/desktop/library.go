@@ -1,0 +1,173 @@
+package desktop
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/search"
+)
+
+// Finder is search.
+type Finder struct{ b *Backend }
+
+func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
+	return call(x.b, "search", func(s *app.Service) (app.SearchResult, error) { return s.Search(x.b.ctx, req) })
+}
+
+// Highlights gives the byte ranges of text to mark for terms.
+func (x *Finder) Highlights(text string, terms []string) ([][2]int, error) {
+	return search.Highlights(text, terms), nil
+}
+
+// Render is Markdown and attachments.
+type Render struct{ b *Backend }
+
+// Markdown renders a note as sanitised HTML.
+func (x *Render) Markdown(md string) (string, error) {
+	return call(x.b, "preview", func(s *app.Service) (string, error) { return s.RenderMarkdown(md), nil })
+}
+
+// SaveAttachment stores a pasted or dropped image and returns its link target.
+func (x *Render) SaveAttachment(name, base64Data string) (string, error) {
+	data, err := base64.StdEncoding.DecodeString(base64Data)
+	if err != nil {
+		return "", x.b.fail("attach", diary.Errorf(diary.EInvalid, "The image %s could not be read.", name))
+	}
+	return call(x.b, "attach", func(s *app.Service) (string, error) { return s.SaveAttachment(x.b.ctx, name, data) })
+}
+
+// Library is import, export, backup and reindex: long work that reports
+// progress through events.
+type Library struct{ b *Backend }
+
+// PickImportSource asks for files (or a folder) to import; empty means cancelled.
+func (x *Library) PickImportSource(format string, folder bool) ([]string, error) {
+	paths, err := x.b.shell.OpenFiles("Import", folder)
+	if paths == nil {
+		paths = []string{}
+	}
+	return paths, x.b.fail("choose files", err)
+}
+
+const previewEntries = 20
+
+func (x *Library) PreviewImport(req app.ImportRequest) (app.ImportPreview, error) {
+	return call(x.b, "preview import", func(s *app.Service) (app.ImportPreview, error) {
+		return s.PreviewImport(x.b.ctx, req, previewEntries)
+	})
+}
+
+// ImportDone is the "import:done" event.
+type ImportDone struct {
+	JobID   string            `json:"jobId"`
+	Summary app.ImportSummary `json:"summary"`
+	Error   *uiError          `json:"error"`
+}
+
+// StartImport imports in the background and returns a job id; progress
+// comes as "import:progress" events and the end as "import:done".
+func (x *Library) StartImport(req app.ImportRequest) (string, error) {
+	svc, err := x.b.service()
+	if err != nil {
+		return "", x.b.fail("import", err)
+	}
+	id, ctx := x.b.startJob()
+	go func() {
+		defer x.b.endJob(id)
+		sum, err := svc.Import(ctx, req, func(p app.ImportProgress) {
+			x.b.emit.Emit("import:progress", map[string]any{"jobId": id, "file": filepath.Base(p.File), "done": p.Done, "total": p.Total})
+		})
+		done := ImportDone{JobID: id, Summary: sum}
+		if err != nil {
+			done.Error = &uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
+			if ctx.Err() != nil {
+				done.Error.Message = "Cancelled. What was imported before is kept."
+			}
+		}
+		x.b.emit.Emit("import:done", done)
+	}()
+	return id, nil
+}
+
+// CancelImport stops a running import; entries saved so far are kept.
+func (x *Library) CancelImport(jobID string) error {
+	x.b.jobsMu.Lock()
+	cancel, ok := x.b.jobs[jobID]
+	x.b.jobsMu.Unlock()
+	if ok {
+		cancel()
+	}
+	return nil
+}
+
+// PickExportTarget asks where to export; "" means cancelled.
+func (x *Library) PickExportTarget(format string) (string, error) {
+	var path string
+	var err error
+	if format == "markdown" {
+		path, err = x.b.shell.ChooseFolder("Export")
+	} else {
+		path, err = x.b.shell.SaveFile("Export", "tsuzuri-"+time.Now().Format("2006-01-02")+".jsonl")
+	}
+	return path, x.b.fail("choose destination", err)
+}
+
+func (x *Library) Export(req app.ExportRequest) (app.ExportSummary, error) {
+	return call(x.b, "export", func(s *app.Service) (app.ExportSummary, error) { return s.Export(x.b.ctx, req) })
+}
+
+// Backup asks where to save a backup and writes it; "" means cancelled.
+func (x *Library) Backup() (string, error) {
+	dest, err := x.b.shell.SaveFile("Backup", "tsuzuri-backup-"+time.Now().Format("2006-01-02")+".zip")
+	if err != nil || dest == "" {
+		return "", x.b.fail("choose destination", err)
+	}
+	return call(x.b, "backup", func(s *app.Service) (string, error) { return dest, s.Backup(x.b.ctx, dest) })
+}
+
+// Reindex rebuilds the search index in the background, with
+// "reindex:progress" and "reindex:done" events.
+func (x *Library) Reindex() error {
+	svc, err := x.b.service()
+	if err != nil {
+		return x.b.fail("reindex", err)
+	}
+	id, ctx := x.b.startJob()
+	go func() {
+		defer x.b.endJob(id)
+		err := svc.Reindex(ctx, func(done, total int) {
+			x.b.emit.Emit("reindex:progress", map[string]int{"done": done, "total": total})
+		})
+		var e *uiError
+		if err != nil {
+			x.b.log.Error("reindex", "err", err)
+			e = &uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
+		}
+		x.b.emit.Emit("reindex:done", map[string]any{"error": e})
+	}()
+	return nil
+}
+
+func (b *Backend) startJob() (string, context.Context) {
+	ctx, cancel := context.WithCancel(b.ctx)
+	b.jobsMu.Lock()
+	defer b.jobsMu.Unlock()
+	b.nextID++
+	id := fmt.Sprintf("job-%d", b.nextID)
+	b.jobs[id] = cancel
+	return id, ctx
+}
+
+func (b *Backend) endJob(id string) {
+	b.jobsMu.Lock()
+	defer b.jobsMu.Unlock()
+	if cancel, ok := b.jobs[id]; ok {
+		cancel()
+		delete(b.jobs, id)
+	}
+}

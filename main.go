@@ -1,0 +1,195 @@
+// Command tsuzuri-desktop is the Tsuzuri window: the web UI in frontend/
+// over the Go core, bound through app/desktop.
+package main
+
+import (
+	"context"
+	"embed"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/app/desktop"
+	"github.com/tsuzuri/tsuzuri/attach"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
+
+func main() {
+	app.LimitMemory()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	prefsPath, err := desktop.DefaultPrefsPath()
+	if err != nil {
+		log.Error("settings", "err", err)
+		prefsPath = filepath.Join(os.TempDir(), "tsuzuri-settings.json")
+	}
+	prefs := desktop.LoadPrefs(prefsPath)
+	shell := &wailsShell{}
+	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs,
+		func(ctx context.Context, dir string) (*app.Service, error) {
+			return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
+		})
+	shell.backend = backend
+
+	v := prefs.Values()
+	err = wails.Run(&options.App{
+		Title:            "Tsuzuri",
+		Width:            v.WindowWidth,
+		Height:           v.WindowHeight,
+		MinWidth:         720,
+		MinHeight:        480,
+		BackgroundColour: background(v.Theme),
+		AssetServer: &assetserver.Options{
+			Assets:  assets,
+			Handler: attachmentHandler(prefs),
+		},
+		Menu: appMenu(shell),
+		OnStartup: func(ctx context.Context) {
+			shell.ctx = ctx
+			backend.SetContext(ctx)
+			backend.Open()
+		},
+		OnBeforeClose: func(ctx context.Context) bool {
+			// Give the editor a moment to save what was typed last.
+			runtime.EventsEmit(ctx, "app:before-close")
+			select {
+			case <-backend.ClosingWait():
+			case <-time.After(2 * time.Second):
+			}
+			if w, h := runtime.WindowGetSize(ctx); w > 0 && h > 0 {
+				_ = prefs.Update(func(p *desktop.PrefValues) { p.WindowWidth, p.WindowHeight = w, h })
+			}
+			return false
+		},
+		OnShutdown: func(context.Context) {
+			if err := backend.Close(); err != nil {
+				log.Error("close data folder", "err", err)
+			}
+		},
+		Bind: backend.Bind(),
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId: "dev.tsuzuri.desktop",
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				if shell.ctx != nil {
+					runtime.WindowUnminimise(shell.ctx)
+					runtime.Show(shell.ctx)
+				}
+			},
+		},
+		Windows: &windows.Options{Theme: windows.SystemDefault},
+		Mac:     &mac.Options{About: &mac.AboutInfo{Title: "Tsuzuri 綴り", Message: "A local-first diary with Japanese full-text search.", Icon: icon}},
+		Linux:   &linux.Options{Icon: icon, ProgramName: "tsuzuri", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+	})
+	if err != nil {
+		log.Error("window", "err", err)
+		os.Exit(1)
+	}
+}
+
+// background matches the UI's first paint, so a dark theme never flashes white.
+func background(theme string) *options.RGBA {
+	if theme == "dark" {
+		return &options.RGBA{R: 28, G: 28, B: 30, A: 255}
+	}
+	return &options.RGBA{R: 250, G: 249, B: 246, A: 255}
+}
+
+// attachmentHandler serves /attachments/<file> from the data folder; the
+// store refuses any path that leaves it.
+func attachmentHandler(prefs *desktop.Prefs) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ref, ok := strings.CutPrefix(r.URL.Path, "/attachments/")
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		store := attach.Store{Dir: filepath.Join(prefs.DataDirOrDefault(), "attachments")}
+		f, err := store.Open(ref)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		defer f.Close()
+		if strings.HasSuffix(ref, ".svg") {
+			// An SVG opened on its own could run script; as an image it cannot.
+			w.Header().Set("Content-Security-Policy", "script-src 'none'")
+		}
+		w.Header().Set("Cache-Control", "max-age=31536000, immutable")
+		http.ServeContent(w, r, ref, time.Time{}, f)
+	})
+}
+
+func appMenu(shell *wailsShell) *menu.Menu {
+	m := menu.NewMenu()
+	m.Append(menu.AppMenu()) // macOS only; ignored elsewhere
+	emit := func(name string) func(*menu.CallbackData) {
+		return func(*menu.CallbackData) { shell.Emit(name, nil) }
+	}
+	file := m.AddSubmenu("File")
+	file.AddText("New Entry", keys.CmdOrCtrl("n"), emit("menu:new-entry"))
+	file.AddSeparator()
+	file.AddText("Import…", keys.CmdOrCtrl("i"), emit("menu:import"))
+	file.AddText("Export…", keys.CmdOrCtrl("e"), emit("menu:export"))
+	file.AddText("Settings…", keys.CmdOrCtrl(","), emit("menu:settings"))
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { shell.Quit() })
+	m.Append(menu.EditMenu()) // copy and paste need it on macOS
+	view := m.AddSubmenu("View")
+	view.AddText("Search", keys.CmdOrCtrl("k"), emit("menu:search"))
+	view.AddText("Timeline", keys.CmdOrCtrl("1"), emit("menu:timeline"))
+	view.AddText("Trash", keys.CmdOrCtrl("2"), emit("menu:trash"))
+	return m
+}
+
+// wailsShell is desktop.Shell and desktop.Emitter over the Wails runtime.
+type wailsShell struct {
+	ctx     context.Context
+	backend *desktop.Backend
+}
+
+func (s *wailsShell) Emit(name string, data any) {
+	if s.ctx != nil {
+		runtime.EventsEmit(s.ctx, name, data)
+	}
+}
+
+func (s *wailsShell) OpenFiles(title string, folder bool) ([]string, error) {
+	if folder {
+		dir, err := runtime.OpenDirectoryDialog(s.ctx, runtime.OpenDialogOptions{Title: title})
+		if dir == "" {
+			return nil, err
+		}
+		return []string{dir}, err
+	}
+	return runtime.OpenMultipleFilesDialog(s.ctx, runtime.OpenDialogOptions{Title: title})
+}
+
+func (s *wailsShell) SaveFile(title, name string) (string, error) {
+	return runtime.SaveFileDialog(s.ctx, runtime.SaveDialogOptions{Title: title, DefaultFilename: name})
+}
+
+func (s *wailsShell) ChooseFolder(title string) (string, error) {
+	return runtime.OpenDirectoryDialog(s.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
+}
+
+func (s *wailsShell) OpenURL(url string) { runtime.BrowserOpenURL(s.ctx, url) }
+
+func (s *wailsShell) Quit() { runtime.Quit(s.ctx) }
