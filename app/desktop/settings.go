@@ -184,8 +184,8 @@ func (x *System) OpenURL(link string) error {
 // Locale is the system's language tag, e.g. "ja-JP".
 func (x *System) Locale() string {
 	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
-		if v := os.Getenv(env); v != "" && v != "C" && v != "POSIX" {
-			tag, _, _ := strings.Cut(v, ".")
+		tag, _, _ := strings.Cut(os.Getenv(env), ".")
+		if tag != "" && tag != "C" && tag != "POSIX" {
 			return strings.ReplaceAll(tag, "_", "-")
 		}
 	}
@@ -200,4 +200,3 @@ func (x *System) ReadyToClose() {
 // ClosingWait returns a channel closed when the UI says it has saved
 // everything.
 func (b *Backend) ClosingWait() <-chan struct{} { return b.ready }
-

@@ -1,0 +1,151 @@
+// The one door to the Go core. In the app, Wails defines window.go.desktop.*
+// and window.runtime; the end-to-end bridge defines the same objects over
+// HTTP; unit tests install a fake with setBackend.
+
+export interface Entry {
+  id: string
+  title: string
+  body: string
+  date: string
+  tags: string[]
+  source?: string
+  sourceUrl?: string
+  comments?: { author: string; date: string; body: string }[]
+  createdAt: string
+  updatedAt: string
+  deletedAt?: string | null
+}
+export interface EntryInput { ID: string; Title: string; Body: string; Date: string; Tags: string[] }
+export interface Summary { ID: string; Title: string; Date: string; Tags: string[]; Preview: string; UpdatedAt: string; DeletedAt: string | null }
+export interface ListQuery { Limit: number; Cursor: string; Tag: string; From: string; To: string }
+export interface ListPage { Entries: Summary[]; Next: string }
+export interface TagCount { Name: string; Count: number }
+export interface DayCount { Date: string; Count: number }
+export interface Stats { Entries: number; Trashed: number; Tags: number; FirstDate: string; LastDate: string; TextBytes: number; LastSeq: number }
+export interface SearchRequest { Query: string; Sort: 'relevance' | 'date'; Limit: number; Offset: number; Facets: boolean }
+export interface Facet { Name: string; Count: number }
+export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string }
+export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[] }
+export interface Problem { File: string; Line: number; Message: string }
+export interface ImportRequest { Format: string; Paths: string[] }
+export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] }
+export interface ImportSummary { Imported: number; Updated: number; Unchanged: number; Skipped: number; Problems: Problem[] }
+export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
+export interface ExportSummary { Entries: number; Path: string }
+export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
+export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string }
+
+export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'internal'
+
+/** ApiError is a failure the core explained: message is for the user. */
+export class ApiError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+/** toApiError reads the JSON {code,message} the core rejects with. */
+export function toApiError(reason: unknown): ApiError {
+  if (reason instanceof ApiError) return reason
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : ''
+  try {
+    const parsed: unknown = JSON.parse(text)
+    if (parsed && typeof parsed === 'object' && 'code' in parsed && 'message' in parsed) {
+      const { code, message } = parsed as { code: unknown; message: unknown }
+      if (typeof code === 'string' && typeof message === 'string') return new ApiError(code as ErrorCode, message)
+    }
+  } catch {
+    // not JSON: a transport failure, shown generically below
+  }
+  return new ApiError('internal', text || 'Something went wrong.')
+}
+
+type Method = (...args: never[]) => Promise<unknown>
+type Backend = Record<string, Record<string, Method>>
+
+interface Runtime {
+  EventsOn(name: string, cb: (data: unknown) => void): () => void
+}
+
+declare global {
+  interface Window {
+    go?: { desktop?: Backend }
+    runtime?: Runtime
+  }
+}
+
+let backend: Backend | null = null
+let runtime: Runtime | null = null
+
+/** setBackend replaces the Go side (tests). */
+export function setBackend(fake: Backend | null, fakeRuntime: Runtime | null = null): void {
+  backend = fake
+  runtime = fakeRuntime
+}
+
+async function invoke<T>(struct: string, method: string, ...args: unknown[]): Promise<T> {
+  const target = backend ?? window.go?.desktop
+  const fn = target?.[struct]?.[method] as ((...a: unknown[]) => Promise<T>) | undefined
+  if (!fn) throw new ApiError('internal', `The app core is not reachable (${struct}.${method}).`)
+  try {
+    return await fn(...args)
+  } catch (reason) {
+    throw toApiError(reason)
+  }
+}
+
+/** on subscribes to an event from Go and returns the unsubscribe function. */
+export function on<T>(name: string, cb: (data: T) => void): () => void {
+  const rt = runtime ?? window.runtime
+  if (!rt) return () => {}
+  return rt.EventsOn(name, (data) => cb(data as T))
+}
+
+export const api = {
+  entries: {
+    save: (e: EntryInput) => invoke<Entry>('Entries', 'Save', e),
+    get: (id: string) => invoke<Entry>('Entries', 'Get', id),
+    trash: (id: string) => invoke<void>('Entries', 'Trash', id),
+    restore: (id: string) => invoke<void>('Entries', 'Restore', id),
+    emptyTrash: () => invoke<number>('Entries', 'EmptyTrash'),
+    listTrash: () => invoke<Summary[]>('Entries', 'ListTrash'),
+    list: (q: Partial<ListQuery>) => invoke<ListPage>('Entries', 'List', { Limit: 100, Cursor: '', Tag: '', From: '', To: '', ...q }),
+    tags: () => invoke<TagCount[]>('Entries', 'Tags'),
+    dayCounts: (from: string, to: string) => invoke<DayCount[]>('Entries', 'DayCounts', from, to),
+    onThisDay: (date: string) => invoke<Summary[]>('Entries', 'OnThisDay', date),
+    stats: () => invoke<Stats>('Entries', 'Stats'),
+  },
+  finder: {
+    search: (r: SearchRequest) => invoke<SearchResult>('Finder', 'Search', r),
+    highlights: (text: string, terms: string[]) => invoke<[number, number][]>('Finder', 'Highlights', text, terms),
+  },
+  library: {
+    pickImportSource: (format: string, folder: boolean) => invoke<string[]>('Library', 'PickImportSource', format, folder),
+    previewImport: (r: ImportRequest) => invoke<ImportPreview>('Library', 'PreviewImport', r),
+    startImport: (r: ImportRequest) => invoke<string>('Library', 'StartImport', r),
+    cancelImport: (job: string) => invoke<void>('Library', 'CancelImport', job),
+    pickExportTarget: (format: string) => invoke<string>('Library', 'PickExportTarget', format),
+    export: (r: ExportRequest) => invoke<ExportSummary>('Library', 'Export', r),
+    backup: () => invoke<string>('Library', 'Backup'),
+    reindex: () => invoke<void>('Library', 'Reindex'),
+  },
+  render: {
+    markdown: (md: string) => invoke<string>('Render', 'Markdown', md),
+    saveAttachment: (name: string, base64: string) => invoke<string>('Render', 'SaveAttachment', name, base64),
+  },
+  settings: {
+    get: () => invoke<Settings>('Settings', 'Get'),
+    save: (s: Settings) => invoke<void>('Settings', 'Save', s),
+    openDataFolder: () => invoke<void>('Settings', 'OpenDataFolder'),
+    chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
+  },
+  system: {
+    status: () => invoke<Status>('System', 'Status'),
+    retryOpen: () => invoke<Status>('System', 'RetryOpen'),
+    quit: () => invoke<void>('System', 'Quit'),
+    openURL: (url: string) => invoke<void>('System', 'OpenURL', url),
+    locale: () => invoke<string>('System', 'Locale'),
+    readyToClose: () => invoke<void>('System', 'ReadyToClose'),
+  },
+}

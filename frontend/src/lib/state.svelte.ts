@@ -1,0 +1,60 @@
+import { translate, type Lang, type MessageKey } from './i18n'
+import { ApiError, toApiError } from './api'
+
+export type View = 'timeline' | 'trash'
+export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help'
+
+/** ui is the app-wide state: what is open, in which language. */
+export const ui = $state({
+  lang: 'ja' as Lang,
+  view: 'timeline' as View,
+  dialog: 'none' as Dialog,
+  openId: '' as string, // the entry in the editor; '' for a new one
+  editorKey: 0, // bumped to open a fresh editor
+  highlightTerms: [] as string[],
+  searchFocus: 0, // bumped to focus the search box
+  refresh: 0, // bumped when entries change, so lists reload
+  editorFontSize: 15,
+})
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  return translate(ui.lang, key, params)
+}
+
+export interface Toast { id: number; kind: 'info' | 'error'; text: string }
+export const toasts = $state<Toast[]>([])
+let nextToast = 1
+
+export function notify(text: string, kind: Toast['kind'] = 'info'): void {
+  const id = nextToast++
+  toasts.push({ id, kind, text })
+  setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000)
+}
+
+export function dismiss(id: number): void {
+  const i = toasts.findIndex((x) => x.id === id)
+  if (i >= 0) toasts.splice(i, 1)
+}
+
+/** fail shows a failure as a human message; details stay in the Go log. */
+export function fail(reason: unknown): void {
+  const err = reason instanceof ApiError ? reason : toApiError(reason)
+  notify(err.message || t('errorGeneric'), 'error')
+}
+
+export function openEntry(id: string, terms: string[] = []): void {
+  ui.openId = id
+  ui.highlightTerms = terms
+  ui.editorKey++
+}
+
+export function newEntry(): void {
+  ui.view = 'timeline'
+  openEntry('')
+}
+
+export function today(): string {
+  const d = new Date()
+  const pad = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
