@@ -40,6 +40,19 @@ export const tests = [
     await page.screenshot({ path: join(out, 'e2e-search-light.png') })
   }],
 
+  ['links in the preview open in the browser, never in the app window', async ({ page, url }) => {
+    await page.goto(url)
+    await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).click()
+    await page.locator('.cm-content').click()
+    await page.keyboard.press('Control+End')
+    await page.keyboard.insertText('\n[資料](https://example.com/slides)')
+    const link = page.locator('.preview a', { hasText: '資料' })
+    await link.waitFor()
+    await link.click()
+    assert.equal(page.url(), url + '/')
+    await page.waitForFunction(async () => (await (await fetch('/__test/opened')).json())?.includes('https://example.com/slides'))
+  }],
+
   ['tag filter and facets', async ({ page, url }) => {
     await page.goto(url)
     await page.getByRole('searchbox', { name: '検索' }).fill('tag:sre')

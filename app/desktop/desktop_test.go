@@ -1,0 +1,174 @@
+package desktop
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/app"
+)
+
+type recorder struct {
+	mu     sync.Mutex
+	events []string
+	data   []any
+	picks  []string
+	opened []string
+}
+
+func (r *recorder) Emit(name string, data any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.events = append(r.events, name)
+	r.data = append(r.data, data)
+}
+
+func (r *recorder) OpenFiles(string, bool) ([]string, error) { return r.picks, nil }
+func (r *recorder) SaveFile(string, string) (string, error)   { return "", nil }
+func (r *recorder) ChooseFolder(string) (string, error)       { return "", nil }
+func (r *recorder) OpenURL(u string)                          { r.opened = append(r.opened, u) }
+func (r *recorder) Quit()                                     {}
+
+func (r *recorder) waitFor(t *testing.T, name string) any {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		for i, e := range r.events {
+			if e == name {
+				d := r.data[i]
+				r.mu.Unlock()
+				return d
+			}
+		}
+		r.mu.Unlock()
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("no %s event", name)
+	return nil
+}
+
+func newBackend(t *testing.T, dir string) (*Backend, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	prefs := LoadPrefs(filepath.Join(t.TempDir(), "settings.json"))
+	if err := prefs.Update(func(v *PrefValues) { v.DataDir = dir }); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := NewBackend(context.Background(), log, rec, rec, prefs, func(ctx context.Context, dir string) (*app.Service, error) {
+		return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
+	})
+	t.Cleanup(func() { b.Close() })
+	return b, rec
+}
+
+func uiErr(t *testing.T, err error) uiError {
+	t.Helper()
+	if err == nil {
+		t.Fatal("want an error")
+	}
+	var e uiError
+	if jerr := json.Unmarshal([]byte(err.Error()), &e); jerr != nil {
+		t.Fatalf("error %q is not the UI's JSON: %v", err, jerr)
+	}
+	return e
+}
+
+func TestSaveSearchAndErrors(t *testing.T) {
+	t.Setenv("TSUZURI_DATA", "")
+	b, _ := newBackend(t, t.TempDir())
+	if s := b.Open(); !s.Ready {
+		t.Fatalf("Open: %+v", s)
+	}
+	entries, finder, render := &Entries{b}, &Finder{b}, &Render{b}
+	saved, err := entries.Save(app.EntryInput{Title: "勉強会", Body: "AWS Security Hub とサーバー", Date: "2024-03-01", Tags: []string{"AWS"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := finder.Search(app.SearchRequest{Query: "ｻｰﾊﾞ"})
+	if err != nil || res.Total != 1 || res.Hits[0].ID != saved.ID || !strings.Contains(res.Hits[0].Snippet, "<mark>サーバー</mark>") {
+		t.Errorf("Search = %+v, %v", res, err)
+	}
+	if e := uiErr(t, func() error { _, err := entries.Get("missing"); return err }()); e.Code != "not_found" || e.Message == "" {
+		t.Errorf("not found error = %+v", e)
+	}
+	if e := uiErr(t, func() error { _, err := entries.Save(app.EntryInput{Date: "2024-99-99"}); return err }()); e.Code != "invalid" || !strings.Contains(e.Message, "2024-99-99") {
+		t.Errorf("invalid error = %+v", e)
+	}
+	html, err := render.Markdown("<script>alert(1)</script><img src=x onerror=alert(1)>")
+	if err != nil || strings.Contains(html, "<script") || strings.Contains(html, "onerror") {
+		t.Errorf("Markdown = %q, %v", html, err)
+	}
+}
+
+func TestImportJobReportsProgressAndCanBeCancelled(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	b.Open()
+	src := filepath.Join(t.TempDir(), "notes.jsonl")
+	var lines []string
+	for i := range 3000 {
+		lines = append(lines, fmt.Sprintf(`{"id":"n%d","title":"メモ","body":"障害対応の記録","date":"2024-01-02"}`, i))
+	}
+	os.WriteFile(src, []byte(strings.Join(lines, "\n")), 0o644)
+	lib := &Library{b}
+	job, err := lib.StartImport(app.ImportRequest{Paths: []string{src}})
+	if err != nil || job == "" {
+		t.Fatalf("StartImport = %q, %v", job, err)
+	}
+	rec.waitFor(t, "import:progress")
+	done := rec.waitFor(t, "import:done").(ImportDone)
+	if done.JobID != job || done.Error != nil || done.Summary.Imported != 3000 {
+		t.Errorf("import:done = %+v", done)
+	}
+
+	// A cancelled import keeps what it saved and says it was cancelled.
+	rec.events, rec.data = nil, nil
+	job, _ = lib.StartImport(app.ImportRequest{Paths: []string{src, src, src}})
+	lib.CancelImport(job)
+	done = rec.waitFor(t, "import:done").(ImportDone)
+	if done.Error == nil || !strings.Contains(done.Error.Message, "Cancelled") {
+		t.Errorf("cancelled import:done = %+v", done)
+	}
+}
+
+func TestLockedFolderStillOpensTheWindow(t *testing.T) {
+	dir := t.TempDir()
+	first, err := app.Open(context.Background(), app.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := newBackend(t, dir)
+	s := b.Open()
+	if s.Ready || s.Code != "locked" || s.Message == "" {
+		t.Errorf("Open of a locked folder = %+v", s)
+	}
+	if e := uiErr(t, func() error { _, err := (&Entries{b}).Stats(); return err }()); e.Code != "locked" {
+		t.Errorf("call while locked = %+v", e)
+	}
+	first.Close()
+	if s, _ := (&System{b}).RetryOpen(); !s.Ready {
+		t.Errorf("RetryOpen after the other process quit = %+v", s)
+	}
+}
+
+func TestOpenURLOnlyOpensWebLinks(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	sys := &System{b}
+	for _, bad := range []string{"file:///etc/passwd", "javascript:alert(1)", "wails://app", "not a url"} {
+		if err := sys.OpenURL(bad); err == nil {
+			t.Errorf("OpenURL(%q) succeeded", bad)
+		}
+	}
+	if err := sys.OpenURL("https://example.com/a"); err != nil || len(rec.opened) != 1 {
+		t.Errorf("OpenURL(https) = %v, opened %v", err, rec.opened)
+	}
+}

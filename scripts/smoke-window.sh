@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Smoke test of the real window: start the built app under Xvfb with a new
+# data folder and home, wait for its window, take a screenshot and fail if
+# it is blank. The screenshot is kept in out/ (git-ignored) to look at.
+set -euo pipefail
+bin=${1:-build/bin/tsuzuri}
+out=${OUT:-out}
+mkdir -p "$out"
+tmp=$(mktemp -d)
+trap 'kill $app_pid $xvfb_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
+xvfb_pid=$!
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+
+export DISPLAY=$display HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data
+export TSUZURI_DATA=$tmp/diary LANG=ja_JP.UTF-8
+# WebKitGTK in a root container without a GPU: no sandbox, no compositing.
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 LIBGL_ALWAYS_SOFTWARE=1
+mkdir -p "$HOME"
+dbus-run-session -- "$bin" >"$out/window.log" 2>&1 &
+app_pid=$!
+
+window=""
+for _ in $(seq 120); do
+  window=$(xdotool search --name '^Tsuzuri$' 2>/dev/null | head -1 || true)
+  [ -n "$window" ] && break
+  sleep 0.5
+done
+if [ -z "$window" ]; then
+  echo "smoke-window: no Tsuzuri window within 60 s; log:" >&2
+  cat "$out/window.log" >&2
+  exit 1
+fi
+# Give the UI time to load and render the first screen.
+sleep 5
+import -display "$display" -window root "$out/window.png"
+colours=$(convert "$out/window.png" -format '%k' info:)
+if [ "$colours" -lt 16 ]; then
+  echo "smoke-window: the window looks blank ($colours colours); see $out/window.png" >&2
+  exit 1
+fi
+echo "smoke-window: window up, screenshot $out/window.png ($colours colours)"
