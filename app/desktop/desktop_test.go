@@ -32,10 +32,10 @@ func (r *recorder) Emit(name string, data any) {
 }
 
 func (r *recorder) OpenFiles(string, bool) ([]string, error) { return r.picks, nil }
-func (r *recorder) SaveFile(string, string) (string, error)   { return "", nil }
-func (r *recorder) ChooseFolder(string) (string, error)       { return "", nil }
-func (r *recorder) OpenURL(u string)                          { r.opened = append(r.opened, u) }
-func (r *recorder) Quit()                                     {}
+func (r *recorder) SaveFile(string, string) (string, error)  { return "", nil }
+func (r *recorder) ChooseFolder(string) (string, error)      { return "", nil }
+func (r *recorder) OpenURL(u string)                         { r.opened = append(r.opened, u) }
+func (r *recorder) Quit()                                    {}
 
 func (r *recorder) waitFor(t *testing.T, name string) any {
 	t.Helper()
