@@ -48,13 +48,9 @@ type hatenaSource struct {
 }
 
 func openHatena(path string) (Source, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, "a Hatena Blog export")
 	if err != nil {
-		return nil, diary.Errorf(diary.EInvalid, "It cannot be read: %v.", unwrapPathError(err))
-	}
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		f.Close()
-		return nil, diary.Errorf(diary.EInvalid, "%s is a folder; a Hatena Blog export is one file.", path)
+		return nil, err
 	}
 	return &hatenaSource{f: f, r: bufio.NewReaderSize(decodingReader(f), 256<<10), file: path}, nil
 }

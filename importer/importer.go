@@ -126,6 +126,20 @@ func Detect(path string) (string, error) {
 	return "", diary.Errorf(diary.EInvalid, "Tsuzuri cannot tell what kind of export %s is. Choose its format (%s).", filepath.Base(path), strings.Join(Formats(), ", "))
 }
 
+// openFile opens a one-file export (what names the kind, for the message
+// when path is a folder).
+func openFile(path, what string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, diary.Errorf(diary.EInvalid, "It cannot be read: %v.", unwrapPathError(err))
+	}
+	if info, err := f.Stat(); err == nil && info.IsDir() {
+		f.Close()
+		return nil, diary.Errorf(diary.EInvalid, "%s is a folder; %s is one file.", filepath.Base(path), what)
+	}
+	return f, nil
+}
+
 func unwrapPathError(err error) error {
 	if pe, ok := err.(*os.PathError); ok {
 		return pe.Err

@@ -27,13 +27,9 @@ type jsonlSource struct {
 }
 
 func openJSONL(path string) (Source, error) {
-	f, err := os.Open(path)
+	f, err := openFile(path, "a JSON Lines export")
 	if err != nil {
-		return nil, diary.Errorf(diary.EInvalid, "It cannot be read: %v.", unwrapPathError(err))
-	}
-	if info, err := f.Stat(); err == nil && info.IsDir() {
-		f.Close()
-		return nil, diary.Errorf(diary.EInvalid, "%s is a folder; JSON Lines is one file.", path)
+		return nil, err
 	}
 	return &jsonlSource{f: f, r: bufio.NewReaderSize(decodingReader(f), 1<<20), file: path}, nil
 }

@@ -187,6 +187,9 @@ func TestHighlightsAreByteRangesOfTheOriginal(t *testing.T) {
 		got = append(got, text[s[0]:s[1]])
 	}
 	want := []string{"ＡＷＳ", "ｻｰﾊﾞｰ", "サーバー", "ユーザー"}
+	if got := Highlights("サーバーレス", []string{"サ"}); len(got) != 1 || got[0] != [2]int{0, 3} {
+		t.Errorf("a kept long-vowel mark is not part of a match of サ: %v", got)
+	}
 	if !slices.Equal(got, want) {
 		t.Errorf("highlighted %q, want %q", got, want)
 	}

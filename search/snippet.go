@@ -33,7 +33,11 @@ func highlights(f *folder, text string, terms []string) [][2]int {
 				break
 			}
 			a, b := at+i, at+i+len(needle)
-			spans = append(spans, [2]int{int(f.start[a]), droppedMarks(text, int(f.end[b-1]))})
+			end := int(f.end[b-1])
+			if !bytes.HasPrefix(f.out[b:], []byte("ー")) {
+				end = droppedMarks(text, end)
+			}
+			spans = append(spans, [2]int{int(f.start[a]), end})
 			at = b
 		}
 	}
@@ -53,8 +57,9 @@ func highlights(f *folder, text string, terms []string) [][2]int {
 	return merged
 }
 
-// droppedMarks moves end past long-vowel marks that folding dropped, so
-// highlighting サーバ in サーバー marks the whole word.
+// droppedMarks moves end past long-vowel marks folding dropped (the caller
+// knows the folded text did not keep them), so highlighting サーバ in
+// サーバー marks the whole word.
 func droppedMarks(text string, end int) int {
 	for end < len(text) {
 		r, size := utf8.DecodeRuneInString(text[end:])
