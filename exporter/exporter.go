@@ -1,6 +1,7 @@
 // Package exporter writes a diary out in plain formats anyone can read
-// without Tsuzuri: JSON Lines (lossless; the importer reads it back) and a
-// folder of Markdown files. An export is written beside its destination and
+// without Tsuzuri: JSON Lines (lossless; the importer reads it back), a
+// folder of Markdown files, a Movable Type file Hatena Blog imports, and one
+// HTML page for reading and printing. An export is written beside its destination and
 // moved into place at the end, so a failure never leaves half of one.
 package exporter
 
@@ -35,7 +36,7 @@ type Options struct {
 }
 
 // Formats lists the formats Export writes.
-func Formats() []string { return []string{"jsonl", "markdown"} }
+func Formats() []string { return []string{"jsonl", "markdown", "hatena", "html"} }
 
 // Export writes every entry each gives to dest and returns how many.
 func Export(ctx context.Context, format, dest string, each Each, opts Options) (int, error) {
@@ -59,6 +60,10 @@ func Export(ctx context.Context, format, dest string, each Each, opts Options) (
 		return exportFile(dest, func(w io.Writer) (int, error) { return writeJSONL(ctx, w, each) })
 	case "markdown":
 		return exportMarkdown(ctx, dest, each, opts)
+	case "hatena":
+		return exportFile(dest, func(w io.Writer) (int, error) { return writeHatena(ctx, w, each) })
+	case "html":
+		return exportFile(dest, func(w io.Writer) (int, error) { return writeHTML(ctx, w, each, opts) })
 	}
 	return 0, diary.Errorf(diary.EInvalid, "Unknown export format %q; choose one of %s.", format, strings.Join(Formats(), ", "))
 }

@@ -115,3 +115,61 @@ func TestFailedExportLeavesNothing(t *testing.T) {
 		t.Errorf("unknown format: %v", err)
 	}
 }
+
+func TestHatenaRoundTrip(t *testing.T) {
+	list := []diary.Entry{
+		{ID: "a1", Title: "ポストモーテム", Body: "## 原因\n\n- DB 接続の枯渇\n\n```\n--------\n```", Date: "2024-06-11", Tags: []string{"SRE", "draft"}, CreatedAt: when,
+			Comments: []diary.Comment{{Author: "同僚", Date: when, Body: "お疲れさまでした"}}},
+		{ID: "a2", Title: "京都出張", Body: "新幹線で**移動**。", Date: "2024-06-12", Tags: []string{}, Source: "hatena", SourceKey: "2024/06/12/090000", CreatedAt: when},
+	}
+	dest := filepath.Join(t.TempDir(), "blog.export.txt")
+	if n, err := exporter.Export(context.Background(), "hatena", dest, each(list), exporter.Options{}); err != nil || n != 2 {
+		t.Fatalf("Export = %d, %v", n, err)
+	}
+	src, err := importer.Open(context.Background(), "hatena", dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var got []diary.Entry
+	for {
+		rec, err := src.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("reading the export back: %v", err)
+		}
+		got = append(got, rec.Entry)
+	}
+	if len(got) != 2 {
+		t.Fatalf("read back %d entries", len(got))
+	}
+	pm := got[0]
+	if pm.Title != "ポストモーテム" || pm.Date != "2024-06-11" || !reflect.DeepEqual(pm.Tags, []string{"SRE", "draft"}) ||
+		!strings.Contains(pm.Body, "DB 接続の枯渇") || !strings.Contains(pm.Body, "--------") || len(pm.Comments) != 1 {
+		t.Errorf("first entry came back as %+v", pm)
+	}
+	if got[1].SourceKey != "2024/06/12/090000" || !strings.Contains(got[1].Body, "**移動**") {
+		t.Errorf("second entry came back as %+v", got[1])
+	}
+}
+
+func TestHTMLExportIsOneSafePage(t *testing.T) {
+	attachments := t.TempDir()
+	name := strings.Repeat("b", 64) + ".png"
+	os.WriteFile(filepath.Join(attachments, name), []byte("\x89PNG"), 0o644)
+	list := []diary.Entry{{ID: "h", Title: "<script>題</script>", Body: "![図](attachments/" + name + ")\n\n<img src=x onerror=alert(1)>", Date: "2024-01-01", Tags: []string{"AWS"}}}
+	dest := filepath.Join(t.TempDir(), "diary.html")
+	if _, err := exporter.Export(context.Background(), "html", dest, each(list), exporter.Options{AttachmentsDir: attachments}); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := os.ReadFile(dest)
+	s := string(page)
+	if strings.Contains(s, "<script>") || strings.Contains(s, "onerror") {
+		t.Errorf("the page carries script:\n%s", s)
+	}
+	if !strings.Contains(s, `src="data:image/png;base64,`) || !strings.Contains(s, "&lt;script&gt;題") {
+		t.Errorf("page:\n%s", s)
+	}
+}

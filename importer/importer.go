@@ -1,6 +1,6 @@
 // Package importer reads diaries exported from elsewhere — JSON Lines, a
-// Hatena Blog (Movable Type) export, a folder of Markdown notes or a
-// blogsync checkout — as a stream of entries. A bad entry is reported with
+// Hatena Blog (Movable Type) export, a folder of Markdown notes, a blogsync
+// checkout or a Day One export — as a stream of entries. A bad entry is reported with
 // where it is and reading goes on: one broken post never costs the others.
 package importer
 
@@ -70,7 +70,7 @@ type Source interface {
 }
 
 // Formats lists the formats Open reads.
-func Formats() []string { return []string{"jsonl", "hatena", "markdown", "blogsync"} }
+func Formats() []string { return []string{"jsonl", "hatena", "markdown", "blogsync", "dayone"} }
 
 // maxEntryBytes bounds one entry's text, as storage does.
 const maxEntryBytes = 32 << 20
@@ -86,6 +86,8 @@ func Open(ctx context.Context, format, path string) (Source, error) {
 		return openMarkdown(ctx, path, false)
 	case "blogsync":
 		return openMarkdown(ctx, path, true)
+	case "dayone":
+		return openDayOne(path)
 	}
 	return nil, diary.Errorf(diary.EInvalid, "Unknown import format %q; choose one of %s.", format, strings.Join(Formats(), ", "))
 }
@@ -97,6 +99,9 @@ func Detect(path string) (string, error) {
 		return "", diary.Errorf(diary.EInvalid, "It cannot be read: %v.", unwrapPathError(err))
 	}
 	if info.IsDir() {
+		if journals, _ := filepath.Glob(filepath.Join(path, "*.json")); len(journals) > 0 {
+			return "dayone", nil
+		}
 		if looksLikeBlogsync(path) {
 			return "blogsync", nil
 		}
@@ -105,6 +110,8 @@ func Detect(path string) (string, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl", ".ndjson":
 		return "jsonl", nil
+	case ".zip", ".json":
+		return "dayone", nil
 	case ".md", ".markdown":
 		return "markdown", nil
 	}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"io"
@@ -240,4 +241,78 @@ func FuzzFrontMatter(f *testing.F) {
 	f.Add([]byte("+++\ntitle = 'x'\n+++\n"))
 	f.Add([]byte("---\n---\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzSource(t, "markdown", "in.md", data) })
+}
+
+func TestDayOneFolderAndZip(t *testing.T) {
+	check := func(t *testing.T, path string) {
+		recs, probs := readAll(t, "dayone", path)
+		if len(recs) != 1 || len(probs) != 1 || !strings.Contains(probs[0].Message, "BADDATE") {
+			t.Fatalf("records %+v problems %+v", recs, probs)
+		}
+		e := recs[0].Entry
+		// 14:30 UTC is 23:30 in Tokyo: still 1 March there.
+		if e.Title != "登壇メモ" || e.Date != "2024-03-01" || e.SourceKey != "0A1B2C3D4E5F" || !strings.Contains(e.Body, "話をした. 質問") {
+			t.Errorf("entry = %+v", e)
+		}
+		if len(recs[0].Attachments) != 1 || recs[0].Attachments[0].Ref != "dayone-moment://PHOTO1" {
+			t.Errorf("attachments = %+v", recs[0].Attachments)
+		}
+	}
+	t.Run("folder", func(t *testing.T) { check(t, "testdata/dayone") })
+	t.Run("zip", func(t *testing.T) {
+		zipPath := filepath.Join(t.TempDir(), "export.zip")
+		writeZip(t, zipPath, map[string]string{
+			"Journal.json":       mustRead(t, "testdata/dayone/Journal.json"),
+			"photos/abc123.jpeg": mustRead(t, "testdata/dayone/photos/abc123.jpeg"),
+		})
+		if f, err := Detect(zipPath); err != nil || f != "dayone" {
+			t.Errorf("Detect(zip) = %q, %v", f, err)
+		}
+		check(t, zipPath)
+	})
+}
+
+func TestDayOneZipRefusesEscapingPaths(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "evil.zip")
+	writeZip(t, zipPath, map[string]string{"Journal.json": `{"entries":[]}`, "../../outside.txt": "x"})
+	if _, err := Open(context.Background(), "dayone", zipPath); diary.ErrorCode(err) != diary.EInvalid || !strings.Contains(err.Error(), "unsafe path") {
+		t.Errorf("Open(evil zip) = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(zipPath), "..", "outside.txt")); err == nil {
+		t.Error("a file was written outside")
+	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func writeZip(t *testing.T, path string, files map[string]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, body := range files {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	f.Close()
+}
+
+func FuzzDayOne(f *testing.F) {
+	seed, _ := os.ReadFile("testdata/dayone/Journal.json")
+	f.Add(seed)
+	f.Add([]byte(`{"entries":[{"uuid":"x","creationDate":"2024-01-01T00:00:00Z","timeZone":"Nowhere/Else","photos":[{"md5":"../x","identifier":"a"}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzSource(t, "dayone", "Journal.json", data) })
 }

@@ -112,7 +112,8 @@ func (x *Library) PickExportTarget(format string) (string, error) {
 	if format == "markdown" {
 		path, err = x.b.shell.ChooseFolder("Export")
 	} else {
-		path, err = x.b.shell.SaveFile("Export", "tsuzuri-"+time.Now().Format("2006-01-02")+".jsonl")
+		ext := map[string]string{"jsonl": ".jsonl", "hatena": ".txt", "html": ".html"}[format]
+		path, err = x.b.shell.SaveFile("Export", "tsuzuri-"+time.Now().Format("2006-01-02")+ext)
 	}
 	return path, x.b.fail("choose destination", err)
 }
