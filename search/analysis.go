@@ -91,12 +91,11 @@ type gramAnalyzer struct{ shared *sharedFold }
 
 func (a gramAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	folded := a.shared.fold(input)
-	var stream analysis.TokenStream
-	pos := 0
-	add := func(term []byte, start int) {
-		pos++
-		stream = append(stream, &analysis.Token{Term: term, Start: start, End: start + len(term), Position: pos, Type: analysis.Ideographic})
-	}
+	// About one token a character: sized up front, the stream and its
+	// tokens are two allocations instead of one a token.
+	var tb tokenBuilder
+	tb.grow(utf8.RuneCount(folded) + 8)
+	add := func(term []byte, start int) { tb.add(term, start) }
 	eachRun(folded, func(kind runKind, run []byte, start int) {
 		if kind == runWord {
 			if len(run) <= maxTermBytes {
@@ -106,7 +105,26 @@ func (a gramAnalyzer) Analyze(input []byte) analysis.TokenStream {
 		}
 		grams(run, func(gram []byte, at int) { add(gram, start+at) })
 	})
-	return stream
+	return tb.stream
+}
+
+// tokenBuilder makes a token stream with its tokens allocated in slabs.
+type tokenBuilder struct {
+	stream analysis.TokenStream
+	slab   []analysis.Token
+}
+
+func (b *tokenBuilder) grow(n int) {
+	b.stream = make(analysis.TokenStream, 0, n)
+	b.slab = make([]analysis.Token, 0, n)
+}
+
+func (b *tokenBuilder) add(term []byte, start int) {
+	if len(b.slab) == cap(b.slab) {
+		b.slab = make([]analysis.Token, 0, max(64, cap(b.slab)))
+	}
+	b.slab = append(b.slab, analysis.Token{Term: term, Start: start, End: start + len(term), Position: len(b.stream) + 1, Type: analysis.Ideographic})
+	b.stream = append(b.stream, &b.slab[len(b.slab)-1])
 }
 
 // grams calls fn with each pair of adjacent characters of a Japanese run and
@@ -127,18 +145,15 @@ type wordsAnalyzer struct{ shared *sharedFold }
 
 func (a wordsAnalyzer) Analyze(input []byte) analysis.TokenStream {
 	folded := a.shared.fold(input)
-	var stream analysis.TokenStream
-	pos := 0
-	add := func(term []byte) {
-		pos++
-		stream = append(stream, &analysis.Token{Term: term, Position: pos, Type: analysis.Ideographic})
-	}
+	var tb tokenBuilder
+	tb.grow(utf8.RuneCount(folded)/4 + 8)
+	add := func(term []byte) { tb.add(term, 0) }
 	eachRun(folded, func(kind runKind, run []byte, _ int) {
 		if kind == runJapanese {
 			Words(run, add)
 		}
 	})
-	return stream
+	return tb.stream
 }
 
 // Words calls fn with each word the word view indexes in a folded Japanese

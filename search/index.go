@@ -131,9 +131,17 @@ func (ix *Index) Close() error {
 	if ix.idx == nil {
 		return nil
 	}
+	err := ix.closeIdx()
+	ix.idx = nil
+	return err
+}
+
+// closeIdx closes the Bleve index once what was applied is on disk.
+func (ix *Index) closeIdx() error {
 	ix.waitPersisted()
 	err := ix.idx.Close()
-	ix.idx = nil
+	ix.applied.Store(0)
+	ix.persisted.Store(0)
 	return err
 }
 
@@ -149,7 +157,7 @@ func (ix *Index) Reset() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.idx != nil {
-		if err := ix.idx.Close(); err != nil {
+		if err := ix.closeIdx(); err != nil {
 			return fmt.Errorf("close index: %w", err)
 		}
 		ix.idx = nil
@@ -193,7 +201,7 @@ func (ix *Index) Apply(ctx context.Context, upserts []Document, deletes []string
 		return errors.New("index is closed")
 	}
 	chunks := chunk(upserts, maxChunkBytes)
-	if len(chunks) == 0 {
+	if len(chunks) == 0 && len(deletes) > 0 {
 		chunks = [][]Document{nil}
 	}
 	errs := make([]error, len(chunks))
@@ -239,7 +247,8 @@ func chunk(docs []Document, maxBytes int) [][]Document {
 	return out
 }
 
-// batch writes one Bleve batch; seq < 0 records no position.
+// batch writes one Bleve batch; seq < 0 records no position. An empty
+// batch must not be written: Bleve would never report it persisted.
 func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	b := ix.idx.NewBatch()
 	for _, id := range deletes {

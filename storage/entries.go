@@ -70,6 +70,9 @@ func (s *Store) SaveMany(ctx context.Context, entries []diary.Entry) ([]SaveResu
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		w := &writer{tx: tx, tags: map[string]int64{}}
 		defer w.close()
+		if err := w.prefetch(ctx, entries); err != nil {
+			return err
+		}
 		for i := range entries {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -188,6 +191,53 @@ type writer struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	tags  map[string]int64 // lower-cased name → id, cached for the batch
+
+	// The batch's existing entries, read in a few queries up front rather
+	// than three a save, and kept current as the batch is saved.
+	known    map[string]*diary.Entry // id → entry
+	bySource map[string]string       // source + "\x00" + key → id
+}
+
+// prefetch reads the entries a batch may update: by id and by source key.
+func (w *writer) prefetch(ctx context.Context, entries []diary.Entry) error {
+	w.known, w.bySource = map[string]*diary.Entry{}, map[string]string{}
+	var ids, keys []string
+	for _, e := range entries {
+		if e.ID != "" {
+			ids = append(ids, e.ID)
+		} else if e.SourceKey != "" {
+			keys = append(keys, e.SourceKey)
+		}
+	}
+	for chunk := range slices.Chunk(keys, 500) {
+		rows, err := w.tx.QueryContext(ctx, "SELECT id, source, source_key FROM entries WHERE source_key IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+		if err != nil {
+			return fmt.Errorf("find imported entries: %w", err)
+		}
+		for rows.Next() {
+			var id, source, key string
+			if err := rows.Scan(&id, &source, &key); err != nil {
+				rows.Close()
+				return fmt.Errorf("find imported entries: %w", err)
+			}
+			w.bySource[source+"\x00"+key] = id
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("find imported entries: %w", err)
+		}
+	}
+	for chunk := range slices.Chunk(ids, 500) {
+		found, err := loadEntries(ctx, w.tx, chunk)
+		if err != nil {
+			return err
+		}
+		for i := range found {
+			w.known[found[i].ID] = &found[i]
+		}
+	}
+	return nil
 }
 
 func (w *writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
@@ -221,25 +271,9 @@ func (w *writer) close() {
 
 func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveResult, error) {
 	if e.ID == "" && e.SourceKey != "" {
-		st, err := w.stmt(ctx, "SELECT id FROM entries WHERE source = ? AND source_key = ?")
-		if err != nil {
-			return SaveResult{}, err
-		}
-		err = st.QueryRowContext(ctx, e.Source, e.SourceKey).Scan(&e.ID)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return SaveResult{}, fmt.Errorf("find entry from %s %s: %w", e.Source, e.SourceKey, err)
-		}
+		e.ID = w.bySource[e.Source+"\x00"+e.SourceKey]
 	}
-	var old *diary.Entry
-	if e.ID != "" {
-		found, err := loadEntries(ctx, w.tx, []string{e.ID})
-		if err != nil {
-			return SaveResult{}, err
-		}
-		if len(found) == 1 {
-			old = &found[0]
-		}
-	}
+	old := w.known[e.ID]
 	if old != nil {
 		if old.DeletedAt != nil {
 			return SaveResult{}, diary.Errorf(diary.EConflict, "Entry %q is in the trash; restore it before changing it.", old.Title)
@@ -292,6 +326,15 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 	}
 	if err := w.writeComments(ctx, e.ID, e.Comments, old != nil); err != nil {
 		return SaveResult{}, err
+	}
+	saved := e
+	if old != nil {
+		saved.CreatedAt = old.CreatedAt
+	}
+	saved.DeletedAt = nil
+	w.known[e.ID] = &saved
+	if e.SourceKey != "" {
+		w.bySource[e.Source+"\x00"+e.SourceKey] = e.ID
 	}
 	return SaveResult{ID: e.ID, Created: old == nil}, nil
 }
