@@ -65,6 +65,9 @@ func main() {
 		OnStartup: func(ctx context.Context) {
 			shell.ctx = ctx
 			backend.SetContext(ctx)
+			if v.WindowX != nil && v.WindowY != nil {
+				runtime.WindowSetPosition(ctx, *v.WindowX, *v.WindowY)
+			}
 			backend.Open()
 		},
 		OnBeforeClose: func(ctx context.Context) bool {
@@ -74,8 +77,10 @@ func main() {
 			case <-backend.ClosingWait():
 			case <-time.After(2 * time.Second):
 			}
-			if w, h := runtime.WindowGetSize(ctx); w > 0 && h > 0 {
-				_ = prefs.Update(func(p *desktop.PrefValues) { p.WindowWidth, p.WindowHeight = w, h })
+			w, h := runtime.WindowGetSize(ctx)
+			x, y := runtime.WindowGetPosition(ctx)
+			if w > 0 && h > 0 {
+				_ = prefs.Update(func(p *desktop.PrefValues) { p.WindowWidth, p.WindowHeight, p.WindowX, p.WindowY = w, h, &x, &y })
 			}
 			return false
 		},

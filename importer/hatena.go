@@ -280,12 +280,17 @@ func (s *hatenaSource) record(e *mtEntry) (Record, error) {
 		tags = append(tags, DraftTag)
 	}
 	key := e.header["BASENAME"]
-	if key == "" {
+	permalink := ""
+	if key != "" {
+		// The export does not name the blog, so the permalink is kept as
+		// its path: https://<your blog>/entry/<BASENAME>.
+		permalink = "/entry/" + key
+	} else {
 		key = date.Format("2006/01/02/150405") + " " + e.header["TITLE"]
 	}
 	entry := diary.Entry{
 		Title: e.header["TITLE"], Body: md, Date: date.Format(diary.DateLayout), Tags: tags,
-		Source: "hatena", SourceKey: key, OriginalHTML: html, Comments: e.comments,
+		Source: "hatena", SourceKey: key, SourceURL: permalink, OriginalHTML: html, Comments: e.comments,
 		CreatedAt: date, UpdatedAt: date,
 	}
 	return Record{Entry: entry, File: s.file, Line: e.start}, nil

@@ -94,7 +94,7 @@ func TestHatena(t *testing.T) {
 		t.Fatalf("imported %d entries, want 2; problems %+v", len(recs), probs)
 	}
 	hub := recs[0].Entry
-	if hub.Title != "AWS Security Hub 勉強会に参加した" || hub.Date != "2024-03-01" || hub.Source != "hatena" || hub.SourceKey != "2024/03/01/193000" {
+	if hub.Title != "AWS Security Hub 勉強会に参加した" || hub.Date != "2024-03-01" || hub.Source != "hatena" || hub.SourceKey != "2024/03/01/193000" || hub.SourceURL != "/entry/2024/03/01/193000" {
 		t.Errorf("first entry = %+v", hub)
 	}
 	if !slices.Equal(hub.Tags, []string{"AWS", "勉強会"}) {

@@ -29,6 +29,10 @@ type PrefValues struct {
 	DataDir        string `json:"dataDir"` // "" means the default
 	WindowWidth    int    `json:"windowWidth"`
 	WindowHeight   int    `json:"windowHeight"`
+	// WindowX and WindowY are where the window was; nil until it has been
+	// placed once (then the system centres it).
+	WindowX *int `json:"windowX,omitempty"`
+	WindowY *int `json:"windowY,omitempty"`
 }
 
 // LoadPrefs reads the preferences at path; a missing or unreadable file

@@ -69,16 +69,24 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "corpus: %s, %.1f MB of text; %d queries × %d rounds (latency: the dev queries on this corpus)\n\n",
 		filepath.Base(src), float64(text)/1e6, len(queries), *rounds)
-	printReports(e.stdout, reports)
+	// The queries' relevant ids are dev entries: on a grown corpus only
+	// speed, memory and size mean something.
+	printReports(e.stdout, reports, *scale == 0)
 	return nil
 }
 
-func printReports(w io.Writer, reports []bench.Report) {
+func printReports(w io.Writer, reports []bench.Report, quality bool) {
+	q := func(v float64) string {
+		if !quality {
+			return "n/a"
+		}
+		return strconv.FormatFloat(v, 'f', 3, 64)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "engine\tsuccess@10\tMRR\tprecision@10\tbuild s\tindex MB/s\tp50 ms\tp95 ms\tp99 ms\tpeak RSS MB\tsize MB\tsize/text\t")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%s\t%.3f\t%.3f\t%.3f\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.2f\t\n", r.Engine,
-			r.Quality.SuccessAt10, r.Quality.MRR, r.Quality.PrecisionAt10, r.BuildSeconds, r.MBPerSecond,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.2f\t\n", r.Engine,
+			q(r.Quality.SuccessAt10), q(r.Quality.MRR), q(r.Quality.PrecisionAt10), r.BuildSeconds, r.MBPerSecond,
 			r.P50, r.P95, r.P99, r.PeakRSSMB, r.SizeMB, r.SizeRatio)
 	}
 	tw.Flush()
@@ -94,6 +102,9 @@ func printReports(w io.Writer, reports []bench.Report) {
 				ratio(us.P95, p.P95), ratio(us.PeakRSSMB, p.PeakRSSMB), ratio(us.SizeMB, p.SizeMB))
 		}
 		tw.Flush()
+	}
+	if !quality {
+		return
 	}
 	fmt.Fprintln(w, "\nby kind (known-item: success@10; prec: precision@10)")
 	for _, r := range reports {
