@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,6 +31,9 @@ func (t *Tsuzuri) Name() string { return "tsuzuri" }
 func (t *Tsuzuri) Dir() string  { return t.dir }
 
 func (t *Tsuzuri) Build(ctx context.Context, path string) error {
+	// The app runs with its memory limit; the peers, measured in the same
+	// process, run without it (see Close), as they would on their own.
+	app.LimitMemory()
 	svc, err := app.Open(ctx, app.Options{DataDir: t.dir})
 	if err != nil {
 		return err
@@ -57,6 +62,7 @@ func (t *Tsuzuri) Search(ctx context.Context, q string, k int) ([]string, error)
 }
 
 func (t *Tsuzuri) Close() error {
+	debug.SetMemoryLimit(math.MaxInt64)
 	if t.svc == nil {
 		return nil
 	}

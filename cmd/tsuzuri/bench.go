@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -35,6 +37,8 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 || *rounds < 1 || *scale < 0 {
 		return usageError{"bench takes only flags; --rounds ≥ 1, --scale ≥ 0"}
 	}
+	// Each engine runs as it would alone: Tsuzuri sets its own limit.
+	debug.SetMemoryLimit(math.MaxInt64)
 	seed := filepath.Join(*corpusDir, "dev.jsonl.gz")
 	queries, err := corpus.ReadQueries(filepath.Join(*corpusDir, "dev-queries.jsonl"))
 	if err != nil {
