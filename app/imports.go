@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	"github.com/tsuzuri/tsuzuri/importer"
@@ -66,7 +65,7 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 		if len(p.Entries) < max {
 			e := rec.Entry
 			p.Entries = append(p.Entries, storage.Summary{
-				ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Preview: previewLine(e.Body),
+				ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Preview: storage.Preview(e.Body, previewRunes),
 			})
 		}
 		return nil
@@ -228,14 +227,6 @@ func (s *Service) copyAttachment(path string) (string, error) {
 	}
 	defer f.Close()
 	return s.attach.Put(f, filepath.Base(path))
-}
-
-func previewLine(body string) string {
-	line := strings.Join(strings.Fields(body), " ")
-	if utf8.RuneCountInString(line) <= previewRunes {
-		return line
-	}
-	return string([]rune(line)[:previewRunes]) + "…"
 }
 
 // indexer keeps the search index following a long write (an import) on
