@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pkg/browser"
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/menu/keys"
@@ -151,16 +152,20 @@ func appMenu(shell *wailsShell) *menu.Menu {
 	file := m.AddSubmenu("File")
 	file.AddText("New Entry", keys.CmdOrCtrl("n"), emit("menu:new-entry"))
 	file.AddSeparator()
-	file.AddText("Import…", keys.CmdOrCtrl("i"), emit("menu:import"))
-	file.AddText("Export…", keys.CmdOrCtrl("e"), emit("menu:export"))
-	file.AddText("Settings…", keys.CmdOrCtrl(","), emit("menu:settings"))
+	// Import and Export have no shortcut: Ctrl+I and Ctrl+E belong to the
+	// editor, and a menu accelerator would take them from it.
+	file.AddText("Import…", nil, emit("menu:import"))
+	file.AddText("Export…", nil, emit("menu:export"))
+	file.AddText("Backup…", nil, emit("menu:backup"))
 	file.AddSeparator()
 	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { shell.Quit() })
 	m.Append(menu.EditMenu()) // copy and paste need it on macOS
 	view := m.AddSubmenu("View")
 	view.AddText("Search", keys.CmdOrCtrl("k"), emit("menu:search"))
-	view.AddText("Timeline", keys.CmdOrCtrl("1"), emit("menu:timeline"))
-	view.AddText("Trash", keys.CmdOrCtrl("2"), emit("menu:trash"))
+	view.AddText("Timeline", nil, emit("menu:timeline"))
+	view.AddText("Trash", nil, emit("menu:trash"))
+	view.AddSeparator()
+	view.AddText("Settings…", keys.CmdOrCtrl(","), emit("menu:settings"))
 	return m
 }
 
@@ -195,6 +200,15 @@ func (s *wailsShell) ChooseFolder(title string) (string, error) {
 	return runtime.OpenDirectoryDialog(s.ctx, runtime.OpenDialogOptions{Title: title, CanCreateDirectories: true})
 }
 
-func (s *wailsShell) OpenURL(url string) { runtime.BrowserOpenURL(s.ctx, url) }
+// OpenURL does not use runtime.BrowserOpenURL: since v2.10 Wails refuses
+// valid links containing ( ) ~ ! * (Wikipedia's, for one) and only logs
+// why. desktop.System has already allowed only http and https, and
+// browser starts the opener without a shell.
+func (s *wailsShell) OpenURL(url string) error { return browser.OpenURL(url) }
+
+// ShowFolder hands the plain path to the same opener (xdg-open, open,
+// ShellExecute), which shows a folder in the file manager; Wails refuses
+// file: URLs.
+func (s *wailsShell) ShowFolder(dir string) error { return browser.OpenURL(dir) }
 
 func (s *wailsShell) Quit() { runtime.Quit(s.ctx) }

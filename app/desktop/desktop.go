@@ -27,7 +27,10 @@ type Shell interface {
 	OpenFiles(title string, folder bool) ([]string, error)
 	SaveFile(title, defaultName string) (string, error)
 	ChooseFolder(title string) (string, error)
-	OpenURL(url string)
+	// OpenURL opens an http(s) link in the system browser.
+	OpenURL(url string) error
+	// ShowFolder opens a folder in the system file manager.
+	ShowFolder(dir string) error
 	Quit()
 }
 

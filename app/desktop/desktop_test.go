@@ -34,7 +34,8 @@ func (r *recorder) Emit(name string, data any) {
 func (r *recorder) OpenFiles(string, bool) ([]string, error) { return r.picks, nil }
 func (r *recorder) SaveFile(string, string) (string, error)  { return "", nil }
 func (r *recorder) ChooseFolder(string) (string, error)      { return "", nil }
-func (r *recorder) OpenURL(u string)                         { r.opened = append(r.opened, u) }
+func (r *recorder) OpenURL(u string) error                   { r.opened = append(r.opened, u); return nil }
+func (r *recorder) ShowFolder(dir string) error              { r.opened = append(r.opened, dir); return nil }
 func (r *recorder) Quit()                                    {}
 
 func (r *recorder) waitFor(t *testing.T, name string) any {
@@ -168,7 +169,25 @@ func TestOpenURLOnlyOpensWebLinks(t *testing.T) {
 			t.Errorf("OpenURL(%q) succeeded", bad)
 		}
 	}
-	if err := sys.OpenURL("https://example.com/a"); err != nil || len(rec.opened) != 1 {
+	// Wails' own BrowserOpenURL would refuse this one for its parentheses.
+	if err := sys.OpenURL("https://ja.wikipedia.org/wiki/綴り_(曖昧さ回避)"); err != nil || len(rec.opened) != 1 {
 		t.Errorf("OpenURL(https) = %v, opened %v", err, rec.opened)
+	}
+}
+
+func TestSettingsAreKeptAndTheDataFolderOpens(t *testing.T) {
+	t.Setenv("TSUZURI_DATA", "")
+	dir := t.TempDir()
+	b, rec := newBackend(t, dir)
+	settings := &Settings{b}
+	if err := settings.Save(SettingsValues{Theme: "dark", Language: "ja", EditorFontSize: 18, DataDir: "/ignored"}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := (&Settings{NewBackend(context.Background(), b.log, rec, rec, LoadPrefs(b.prefs.path), nil)}).Get()
+	if err != nil || got != (SettingsValues{Theme: "dark", Language: "ja", EditorFontSize: 18, DataDir: dir}) {
+		t.Errorf("settings after a restart = %+v, %v", got, err)
+	}
+	if err := settings.OpenDataFolder(); err != nil || len(rec.opened) != 1 || rec.opened[0] != dir {
+		t.Errorf("OpenDataFolder = %v, opened %v", err, rec.opened)
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/diary"
-	"github.com/tsuzuri/tsuzuri/search"
 )
 
 // Finder is search.
@@ -21,7 +20,7 @@ func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
 
 // Highlights gives the byte ranges of text to mark for terms.
 func (x *Finder) Highlights(text string, terms []string) ([][2]int, error) {
-	return search.Highlights(text, terms), nil
+	return call(x.b, "highlight", func(s *app.Service) ([][2]int, error) { return s.Highlights(text, terms), nil })
 }
 
 // Render is Markdown and attachments.

@@ -143,9 +143,7 @@ func (x *Settings) Save(s SettingsValues) error {
 
 // OpenDataFolder shows the data folder in the file manager.
 func (x *Settings) OpenDataFolder() error {
-	dir := x.b.prefs.DataDirOrDefault()
-	x.b.shell.OpenURL((&url.URL{Scheme: "file", Path: filepath.ToSlash(dir)}).String())
-	return nil
+	return x.b.fail("open data folder", x.b.shell.ShowFolder(x.b.prefs.DataDirOrDefault()))
 }
 
 // ChooseDataFolder picks another data folder, used from the next start; ""
@@ -181,8 +179,7 @@ func (x *System) OpenURL(link string) error {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return x.b.fail("open link", diary.Errorf(diary.EInvalid, "Only web links (http, https) open from a note."))
 	}
-	x.b.shell.OpenURL(u.String())
-	return nil
+	return x.b.fail("open link", x.b.shell.OpenURL(u.String()))
 }
 
 // Locale is the system's language tag, e.g. "ja-JP".

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -28,6 +29,7 @@ type Server struct {
 	clients map[chan []byte]bool
 	picks   [][]string // answers for the next native dialogs
 	opened  []string   // URLs the app asked the browser to open
+	quits   int        // times the UI or the app asked to quit
 }
 
 // New serves the UI in dist and attachments of the data folder data.
@@ -48,13 +50,13 @@ func (s *Server) Bind(structs []any) {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
-	case strings.HasPrefix(p, "/__bridge/call/"):
-		s.call(w, r, strings.TrimPrefix(p, "/__bridge/call/"))
 	case p == "/__bridge/events":
 		s.events(w, r)
 	case p == "/__bridge/client.js":
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(clientJS))
+	case strings.HasPrefix(p, "/__bridge/"):
+		s.call(w, r, strings.TrimPrefix(p, "/__bridge/"))
 	case p == "/__test/next-pick":
 		var paths []string
 		if err := json.NewDecoder(r.Body).Decode(&paths); err != nil {
@@ -67,6 +69,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/__test/opened":
 		s.mu.Lock()
 		json.NewEncoder(w).Encode(s.opened)
+		s.mu.Unlock()
+	case p == "/__test/open-url":
+		// runtime.BrowserOpenURL: in the app the system browser opens it.
+		var url string
+		if err := json.NewDecoder(r.Body).Decode(&url); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.OpenURL(url)
+	case p == "/__test/quit":
+		s.mu.Lock()
+		if r.Method == http.MethodPost {
+			s.quits++
+		}
+		json.NewEncoder(w).Encode(s.quits)
 		s.mu.Unlock()
 	case strings.HasPrefix(p, "/attachments/"):
 		f, err := attach.Store{Dir: filepath.Join(s.data, "attachments")}.Open(strings.TrimPrefix(p, "/attachments/"))
@@ -95,32 +112,45 @@ func (s *Server) index(w http.ResponseWriter) {
 	w.Write(html)
 }
 
+// call runs POST /__bridge/<Struct>/<Method> with a JSON array of
+// arguments. Like Wails, the number of arguments must match, and an error
+// result is sent as the error's text — here the body of a 422, already the
+// UI's {code,message} JSON.
 func (s *Server) call(w http.ResponseWriter, r *http.Request, name string) {
+	if r.Method != http.MethodPost {
+		http.Error(w, `{"code":"invalid","message":"use POST"}`, http.StatusMethodNotAllowed)
+		return
+	}
 	m, ok := s.methods[strings.Replace(name, "/", ".", 1)]
 	if !ok {
-		http.Error(w, `{"code":"internal","message":"no such method `+name+`"}`, http.StatusNotFound)
+		writeError(w, http.StatusNotFound, "not_found", "no bound method "+name)
 		return
 	}
 	var raw []json.RawMessage
-	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil || len(raw) != m.Type().NumIn() {
-		http.Error(w, fmt.Sprintf(`{"code":"invalid","message":"%s takes %d arguments"}`, name, m.Type().NumIn()), http.StatusBadRequest)
+	if err := json.NewDecoder(r.Body).Decode(&raw); err != nil && err != io.EOF {
+		writeError(w, http.StatusBadRequest, "invalid", "the body must be a JSON array of arguments: "+err.Error())
+		return
+	}
+	if len(raw) != m.Type().NumIn() {
+		writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("%s takes %d arguments, not %d", name, m.Type().NumIn(), len(raw)))
 		return
 	}
 	args := make([]reflect.Value, len(raw))
 	for i, a := range raw {
 		p := reflect.New(m.Type().In(i))
 		if err := json.Unmarshal(a, p.Interface()); err != nil {
-			http.Error(w, fmt.Sprintf(`{"code":"invalid","message":"argument %d: %s"}`, i, strings.ReplaceAll(err.Error(), `"`, `'`)), http.StatusBadRequest)
+			writeError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("argument %d of %s: %v", i+1, name, err))
 			return
 		}
 		args[i] = p.Elem()
 	}
-	out := m.Call(args)
 	var result any
-	for _, v := range out {
+	for _, v := range m.Call(args) {
 		if v.Type() == reflect.TypeFor[error]() {
 			if !v.IsNil() {
-				http.Error(w, v.Interface().(error).Error(), http.StatusUnprocessableEntity)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnprocessableEntity)
+				io.WriteString(w, v.Interface().(error).Error())
 				return
 			}
 			continue
@@ -129,6 +159,12 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, name string) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(result)
+}
+
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"code": code, "message": message})
 }
 
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
@@ -194,14 +230,22 @@ func (s *Server) SaveFile(string, string) (string, error) { return first(s.nextP
 
 func (s *Server) ChooseFolder(string) (string, error) { return first(s.nextPick()), nil }
 
-func (s *Server) OpenURL(url string) {
+func (s *Server) OpenURL(url string) error {
 	s.mu.Lock()
 	s.opened = append(s.opened, url)
 	s.mu.Unlock()
+	return nil
 }
 
-// Quit does nothing: the test runner ends the bridge.
-func (s *Server) Quit() {}
+// ShowFolder is recorded with the links: GET /__test/opened lists both.
+func (s *Server) ShowFolder(dir string) error { return s.OpenURL(dir) }
+
+// Quit is counted, not obeyed: the test runner ends the bridge.
+func (s *Server) Quit() {
+	s.mu.Lock()
+	s.quits++
+	s.mu.Unlock()
+}
 
 func first(p []string) string {
 	if len(p) == 0 {
