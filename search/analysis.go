@@ -17,7 +17,7 @@ import (
 // dictionary, so unknown words, new loanwords and word fragments are found,
 // and it is fast enough to index years of notes in seconds.
 //
-// The word view (wordAnalyzer) knows where words stand on their own, so a
+// The word view (wordsAnalyzer) knows where words stand on their own, so a
 // search for 京都 ranks notes about Kyoto above notes that only mention
 // 東京都. Running the morphological analyser (kagome, IPA dictionary) over
 // all text would make indexing several times slower, so it runs only where
@@ -25,10 +25,8 @@ import (
 // changes mark the boundaries — a two-kanji run between kana is a word, and
 // so is a katakana run.
 
-var (
-	textAnalyzer analysis.Analyzer = gramAnalyzer{}
-	wordAnalyzer analysis.Analyzer = wordsAnalyzer{}
-)
+// textAnalyzer is the gram view for fields analysed on their own (titles).
+var textAnalyzer analysis.Analyzer = gramAnalyzer{}
 
 // sharedFold lets the gram and word views of one document fold its text
 // once: Bleve analyses a document's fields one after another in one worker,

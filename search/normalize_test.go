@@ -44,7 +44,7 @@ func gramTerms(s string) []string {
 
 func wordTerms(s string) []string {
 	var out []string
-	for _, tok := range wordAnalyzer.Analyze([]byte(s)) {
+	for _, tok := range (wordsAnalyzer{}).Analyze([]byte(s)) {
 		out = append(out, string(tok.Term))
 	}
 	return out
@@ -113,7 +113,7 @@ func TestAnalysisSurvivesBadInput(t *testing.T) {
 				t.Errorf("bad gram term %q from %.20q", tok.Term, in)
 			}
 		}
-		for _, tok := range wordAnalyzer.Analyze([]byte(in)) {
+		for _, tok := range (wordsAnalyzer{}).Analyze([]byte(in)) {
 			if !utf8.Valid(tok.Term) || len(tok.Term) == 0 {
 				t.Errorf("bad word term %q from %.20q", tok.Term, in)
 			}
