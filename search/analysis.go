@@ -4,20 +4,19 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 )
 
 // The index has two views of the text.
 //
-// The gram view (textAnalyzer) finds every substring: Japanese runs are cut
+// The gram view (gramTerms) finds every substring: Japanese runs are cut
 // into overlapping character pairs (plus the last character of each run, so
 // one-character searches work), other words are kept whole. It needs no
 // dictionary, so unknown words, new loanwords and word fragments are found,
 // and it is fast enough to index years of notes in seconds.
 //
-// The word view (wordsAnalyzer) knows where words stand on their own, so a
+// The word view (wordTerms) knows where words stand on their own, so a
 // search for 京都 ranks notes about Kyoto above notes that only mention
 // 東京都. Running the morphological analyser (kagome, IPA dictionary) over
 // all text would make indexing several times slower, so it runs only where
@@ -25,25 +24,18 @@ import (
 // changes mark the boundaries — a two-kanji run between kana is a word, and
 // so is a katakana run.
 
-// textAnalyzer is the gram view for fields analysed on their own (titles).
-var textAnalyzer analysis.Analyzer = gramAnalyzer{}
-
-// sharedFold lets the gram and word views of one document fold its text
-// once: Bleve analyses a document's fields one after another in one worker,
-// and folding is a good part of the cost of indexing.
-type sharedFold struct {
+// foldedText is a document's text, folded once for both of its views.
+// Folding is a good part of the cost of indexing, and it happens lazily, in
+// Bleve's analysis workers, so that it runs on every core.
+type foldedText struct {
+	raw    []byte
 	once   sync.Once
 	folded []byte
 }
 
-// fold returns input folded; with a sharedFold, the first call's result is
-// reused, so every field using it must be given the same text.
-func (s *sharedFold) fold(input []byte) []byte {
-	if s == nil {
-		return foldBytes(input)
-	}
-	s.once.Do(func() { s.folded = foldBytes(input) })
-	return s.folded
+func (t *foldedText) get() []byte {
+	t.once.Do(func() { t.folded = foldBytes(t.raw) })
+	return t.folded
 }
 
 // A run is a stretch of text of one kind, in folded form.
@@ -85,44 +77,26 @@ func eachRun(s []byte, fn func(kind runKind, run []byte, start int)) {
 // not something anyone searches for, and huge terms bloat the dictionary.
 const maxTermBytes = 120
 
-type gramAnalyzer struct{ shared *sharedFold }
-
-func (a gramAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	folded := a.shared.fold(input)
-	// About one token a character: sized up front, the stream and its
-	// tokens are two allocations instead of one a token.
-	var tb tokenBuilder
-	tb.grow(utf8.RuneCount(folded) + 8)
-	add := func(term []byte, start int) { tb.add(term, start) }
-	eachRun(folded, func(kind runKind, run []byte, start int) {
+// gramTerms calls emit with each term of the gram view of folded text.
+func gramTerms(folded []byte, emit func(term []byte)) {
+	eachRun(folded, func(kind runKind, run []byte, _ int) {
 		if kind == runWord {
 			if len(run) <= maxTermBytes {
-				add(run, start)
+				emit(run)
 			}
 			return
 		}
-		grams(run, func(gram []byte, at int) { add(gram, start+at) })
+		grams(run, func(gram []byte, _ int) { emit(gram) })
 	})
-	return tb.stream
 }
 
-// tokenBuilder makes a token stream with its tokens allocated in slabs.
-type tokenBuilder struct {
-	stream analysis.TokenStream
-	slab   []analysis.Token
-}
-
-func (b *tokenBuilder) grow(n int) {
-	b.stream = make(analysis.TokenStream, 0, n)
-	b.slab = make([]analysis.Token, 0, n)
-}
-
-func (b *tokenBuilder) add(term []byte, start int) {
-	if len(b.slab) == cap(b.slab) {
-		b.slab = make([]analysis.Token, 0, max(64, cap(b.slab)))
-	}
-	b.slab = append(b.slab, analysis.Token{Term: term, Start: start, End: start + len(term), Position: len(b.stream) + 1, Type: analysis.Ideographic})
-	b.stream = append(b.stream, &b.slab[len(b.slab)-1])
+// wordTerms calls emit with each term of the word view of folded text.
+func wordTerms(folded []byte, emit func(term []byte)) {
+	eachRun(folded, func(kind runKind, run []byte, _ int) {
+		if kind == runJapanese {
+			Words(run, emit)
+		}
+	})
 }
 
 // grams calls fn with each pair of adjacent characters of a Japanese run and
@@ -137,21 +111,6 @@ func grams(run []byte, fn func(gram []byte, at int)) {
 		i += size
 	}
 	fn(run[prev:], prev)
-}
-
-type wordsAnalyzer struct{ shared *sharedFold }
-
-func (a wordsAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	folded := a.shared.fold(input)
-	var tb tokenBuilder
-	tb.grow(utf8.RuneCount(folded)/4 + 8)
-	add := func(term []byte) { tb.add(term, 0) }
-	eachRun(folded, func(kind runKind, run []byte, _ int) {
-		if kind == runJapanese {
-			Words(run, add)
-		}
-	})
-	return tb.stream
 }
 
 // Words calls fn with each word the word view indexes in a folded Japanese

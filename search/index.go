@@ -274,19 +274,14 @@ func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	return nil
 }
 
-const (
-	textOptions  = index.IndexField
-	facetOptions = index.IndexField | index.DocValues
-)
+const facetOptions = index.IndexField | index.DocValues
 
 func toBleve(d Document) *document.Document {
 	doc := document.NewDocument(d.ID)
-	all := d.Title + "\n" + d.Body
-	shared := &sharedFold{}
-	raw := []byte(all)
-	doc.AddField(document.NewTextFieldCustom(fieldText, nil, raw, textOptions, gramAnalyzer{shared}))
-	doc.AddField(document.NewTextFieldCustom(fieldTitle, nil, []byte(d.Title), textOptions, textAnalyzer))
-	doc.AddField(document.NewTextFieldCustom(fieldWord, nil, raw, textOptions, wordsAnalyzer{shared}))
+	all := &foldedText{raw: []byte(d.Title + "\n" + d.Body)}
+	doc.AddField(newTermField(fieldText, all, gramTerms))
+	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramTerms))
+	doc.AddField(newTermField(fieldWord, all, wordTerms))
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))

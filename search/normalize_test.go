@@ -34,19 +34,10 @@ func TestFold(t *testing.T) {
 	}
 }
 
-func gramTerms(s string) []string {
+// termsOf lists the terms a view makes of s, in order.
+func termsOf(view func([]byte, func([]byte)), s string) []string {
 	var out []string
-	for _, tok := range textAnalyzer.Analyze([]byte(s)) {
-		out = append(out, string(tok.Term))
-	}
-	return out
-}
-
-func wordTerms(s string) []string {
-	var out []string
-	for _, tok := range (wordsAnalyzer{}).Analyze([]byte(s)) {
-		out = append(out, string(tok.Term))
-	}
+	view([]byte(Fold(s)), func(term []byte) { out = append(out, string(term)) })
 	return out
 }
 
@@ -62,7 +53,7 @@ func TestGramView(t *testing.T) {
 		{"v1.2", []string{"v1", "2"}},
 	}
 	for _, tt := range tests {
-		if got := gramTerms(tt.in); !slices.Equal(got, tt.want) {
+		if got := termsOf(gramTerms, tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("gram terms of %q = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -83,7 +74,7 @@ func TestWordView(t *testing.T) {
 		{"サーバーを再起動", []string{"サーバ", "再起動"}, nil, "katakana words and compounds"},
 	}
 	for _, tt := range tests {
-		got := wordTerms(tt.in)
+		got := termsOf(wordTerms, tt.in)
 		for _, w := range tt.has {
 			if !slices.Contains(got, w) {
 				t.Errorf("words of %q = %q, want %q (%s)", tt.in, got, w, tt.explain)
@@ -108,14 +99,14 @@ func TestAnalysisSurvivesBadInput(t *testing.T) {
 		"ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾟﾞ",
 	}
 	for _, in := range inputs {
-		for _, tok := range textAnalyzer.Analyze([]byte(in)) {
-			if !utf8.Valid(tok.Term) || len(tok.Term) == 0 || len(tok.Term) > maxTermBytes {
-				t.Errorf("bad gram term %q from %.20q", tok.Term, in)
+		for _, term := range termsOf(gramTerms, in) {
+			if !utf8.ValidString(term) || len(term) == 0 || len(term) > maxTermBytes {
+				t.Errorf("bad gram term %q from %.20q", term, in)
 			}
 		}
-		for _, tok := range (wordsAnalyzer{}).Analyze([]byte(in)) {
-			if !utf8.Valid(tok.Term) || len(tok.Term) == 0 {
-				t.Errorf("bad word term %q from %.20q", tok.Term, in)
+		for _, term := range termsOf(wordTerms, in) {
+			if !utf8.ValidString(term) || len(term) == 0 {
+				t.Errorf("bad word term %q from %.20q", term, in)
 			}
 		}
 	}

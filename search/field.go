@@ -1,0 +1,70 @@
+package search
+
+import (
+	"reflect"
+	"unicode/utf8"
+	"unsafe"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// termField is an indexed, unstored text field whose term counts are made
+// straight from folded text. Bleve's own text field asks its analyser for a
+// token object per term, then counts them; the gram view has a term for
+// nearly every character, so on a large import those tokens were gigabytes
+// of garbage and a good part of the indexing time. Only the counts and the
+// field length (for BM25) reach the index, and they are the same either way.
+type termField struct {
+	name  string
+	text  *foldedText
+	terms func(folded []byte, emit func(term []byte))
+
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func newTermField(name string, text *foldedText, terms func([]byte, func([]byte))) *termField {
+	return &termField{name: name, text: text, terms: terms}
+}
+
+// Analyze counts the field's terms. The map keys and terms share the folded
+// text's memory, which is never written after folding, so counting a term
+// allocates nothing but its first TokenFreq, and those come in slabs.
+func (f *termField) Analyze() {
+	folded := f.text.get()
+	freqs := make(index.TokenFrequencies, utf8.RuneCount(folded)/2+4)
+	var slab []index.TokenFreq
+	n := 0
+	f.terms(folded, func(term []byte) {
+		n++
+		key := unsafe.String(unsafe.SliceData(term), len(term))
+		if tf, ok := freqs[key]; ok {
+			tf.SetFrequency(tf.Frequency() + 1)
+			return
+		}
+		if len(slab) == cap(slab) {
+			slab = make([]index.TokenFreq, 0, max(64, len(freqs)/2))
+		}
+		slab = append(slab, index.TokenFreq{Term: term})
+		tf := &slab[len(slab)-1]
+		tf.SetFrequency(1)
+		freqs[key] = tf
+	})
+	f.length, f.freqs = n, freqs
+}
+
+func (f *termField) Name() string                                     { return f.name }
+func (f *termField) ArrayPositions() []uint64                         { return nil }
+func (f *termField) Options() index.FieldIndexingOptions              { return index.IndexField }
+func (f *termField) Value() []byte                                    { return f.text.raw }
+func (f *termField) NumPlainTextBytes() uint64                        { return uint64(len(f.text.raw)) }
+func (f *termField) EncodedFieldType() byte                           { return 't' }
+func (f *termField) AnalyzedLength() int                              { return f.length }
+func (f *termField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+var termFieldSize = int(reflect.TypeFor[termField]().Size())
+
+// Size is what Bleve counts for this field when it tracks memory.
+func (f *termField) Size() int {
+	return termFieldSize + len(f.name) + len(f.text.raw) + len(f.freqs)*int(unsafe.Sizeof(index.TokenFreq{})+32)
+}
