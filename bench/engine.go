@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"github.com/tsuzuri/tsuzuri/bench/corpus"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tsuzuri/tsuzuri/bench/corpus"
 )
 
 // Engine is one search engine under measurement.
@@ -33,7 +34,8 @@ type Report struct {
 	BuildSeconds  float64
 	MBPerSecond   float64 // text indexed per second of build
 	P50, P95, P99 float64 // search latency, ms
-	PeakRSSMB     float64 // peak resident memory during build and search
+	BuildRSSMB    float64 // peak resident memory while building
+	PeakRSSMB     float64 // peak resident memory over build and search
 	SizeMB        float64 // on disk
 	SizeRatio     float64 // on disk / text size
 }
@@ -53,6 +55,7 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 			return reports, fmt.Errorf("%s: build: %w", e.Name(), err)
 		}
 		build := time.Since(start).Seconds()
+		buildRSS := peakRSSMB()
 		log(fmt.Sprintf("%s: built in %.1f s; searching…", e.Name(), build))
 		results := make([][]string, len(queries))
 		var lat []float64
@@ -73,7 +76,7 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 			Engine: e.Name(), Quality: corpus.Score(queries, results),
 			BuildSeconds: build, MBPerSecond: float64(textBytes) / 1e6 / build,
 			P50: ps[0], P95: ps[1], P99: ps[2],
-			PeakRSSMB: peakRSSMB(), SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
+			BuildRSSMB: buildRSS, PeakRSSMB: peakRSSMB(), SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
 		})
 		if err := e.Close(); err != nil {
 			return reports, fmt.Errorf("%s: close: %w", e.Name(), err)

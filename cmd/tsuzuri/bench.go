@@ -87,23 +87,23 @@ func printReports(w io.Writer, reports []bench.Report, quality bool) {
 		return strconv.FormatFloat(v, 'f', 3, 64)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tsuccess@10\tMRR\tprecision@10\tbuild s\tindex MB/s\tp50 ms\tp95 ms\tp99 ms\tpeak RSS MB\tsize MB\tsize/text\t")
+	fmt.Fprintln(tw, "engine\tsuccess@10\tMRR\tprecision@10\tbuild s\tindex MB/s\tp50 ms\tp95 ms\tp99 ms\tbuild RSS MB\tpeak RSS MB\tsize MB\tsize/text\t")
 	for _, r := range reports {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.1f\t%.2f\t\n", r.Engine,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t%.0f\t%.1f\t%.2f\t\n", r.Engine,
 			q(r.Quality.SuccessAt10), q(r.Quality.MRR), q(r.Quality.PrecisionAt10), r.BuildSeconds, r.MBPerSecond,
-			r.P50, r.P95, r.P99, r.PeakRSSMB, r.SizeMB, r.SizeRatio)
+			r.P50, r.P95, r.P99, r.BuildRSSMB, r.PeakRSSMB, r.SizeMB, r.SizeRatio)
 	}
 	tw.Flush()
 	if len(reports) > 1 {
 		us := reports[0]
 		fmt.Fprintf(w, "\nratios (%s / peer; quality and speed: higher is better, latency, memory and size: lower is better)\n", us.Engine)
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "peer\tsuccess@10\tMRR\tprecision@10\tindex MB/s\tp95\tpeak RSS\tsize\t")
+		fmt.Fprintln(tw, "peer\tsuccess@10\tMRR\tprecision@10\tindex MB/s\tp95\tbuild RSS\tpeak RSS\tsize\t")
 		for _, p := range reports[1:] {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Engine,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Engine,
 				ratio(us.Quality.SuccessAt10, p.Quality.SuccessAt10), ratio(us.Quality.MRR, p.Quality.MRR),
 				ratio(us.Quality.PrecisionAt10, p.Quality.PrecisionAt10), ratio(us.MBPerSecond, p.MBPerSecond),
-				ratio(us.P95, p.P95), ratio(us.PeakRSSMB, p.PeakRSSMB), ratio(us.SizeMB, p.SizeMB))
+				ratio(us.P95, p.P95), ratio(us.BuildRSSMB, p.BuildRSSMB), ratio(us.PeakRSSMB, p.PeakRSSMB), ratio(us.SizeMB, p.SizeMB))
 		}
 		tw.Flush()
 	}
