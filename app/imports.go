@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	"github.com/tsuzuri/tsuzuri/importer"
@@ -20,11 +21,15 @@ type ImportRequest struct {
 	Paths  []string
 }
 
-// ImportProgress reports how far an import has come.
+// ImportProgress reports how far an import has come. Saving runs ahead of
+// indexing: on a large import the index is still catching up for a while
+// after the last entry is saved, until Indexed reaches Written.
 type ImportProgress struct {
-	File  string
-	Done  int
-	Total int // 0 when the source cannot tell in advance
+	File    string
+	Done    int // entries read and handled (saved, unchanged or skipped)
+	Total   int // 0 when the source cannot tell in advance
+	Written int // entries created or updated: what the index has to take in
+	Indexed int // of those, how many search finds already
 }
 
 // ImportSummary is what an import did, entry by entry.
@@ -79,7 +84,8 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 // never stop the good ones.
 func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(ImportProgress)) (ImportSummary, error) {
 	var sum ImportSummary
-	ix := s.startIndexer(ctx)
+	report := progressReporter(progress)
+	ix := s.startIndexer(ctx, func(n int) { report(func(p *ImportProgress) { p.Indexed = n }) })
 	var (
 		batch      []diary.Entry
 		where      []importer.Problem // File and Line of each batch entry, for reports
@@ -113,9 +119,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 		done += len(batch)
 		batch, where, batchBytes = batch[:0], where[:0], 0
 		ix.kick()
-		if progress != nil {
-			progress(ImportProgress{File: file, Done: done})
-		}
+		report(func(p *ImportProgress) { p.File, p.Done, p.Written = file, done, sum.Imported+sum.Updated })
 		return nil
 	}
 	err := s.eachSource(ctx, req, func(path, _ string) { file = path }, func(rec importer.Record) error {
@@ -229,28 +233,58 @@ func (s *Service) copyAttachment(path string) (string, error) {
 	return s.attach.Put(f, filepath.Base(path))
 }
 
+// progressReporter serialises progress reports, which come from the saving
+// and the indexing goroutines, each updating its part of one report.
+func progressReporter(progress func(ImportProgress)) func(update func(*ImportProgress)) {
+	var (
+		mu   sync.Mutex
+		last ImportProgress
+	)
+	return func(update func(*ImportProgress)) {
+		if progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		update(&last)
+		progress(last)
+	}
+}
+
 // indexer keeps the search index following a long write (an import) on
 // another goroutine, so analysis runs on one core while SQLite writes on the
 // other.
 type indexer struct {
-	s     *Service
-	kicks chan struct{}
-	done  chan struct{}
+	s         *Service
+	kicks     chan struct{}
+	done      chan struct{}
+	indexed   int // entries indexed so far, owned by whichever goroutine is syncing
+	onIndexed func(indexed int)
 }
 
-func (s *Service) startIndexer(ctx context.Context) *indexer {
-	ix := &indexer{s: s, kicks: make(chan struct{}, 1), done: make(chan struct{})}
+func (s *Service) startIndexer(ctx context.Context, onIndexed func(indexed int)) *indexer {
+	ix := &indexer{s: s, kicks: make(chan struct{}, 1), done: make(chan struct{}), onIndexed: onIndexed}
 	go func() {
 		defer close(ix.done)
 		for range ix.kicks {
 			// A failure here is not final: finish replays from the index's
 			// recorded position, so nothing is skipped.
-			if err := s.syncIndex(ctx); err != nil && ctx.Err() == nil {
+			if err := ix.sync(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("index catch-up during import failed", "err", err)
 			}
 		}
 	}()
 	return ix
+}
+
+func (ix *indexer) sync(ctx context.Context) error {
+	ix.s.syncMu.Lock()
+	defer ix.s.syncMu.Unlock()
+	base := ix.indexed
+	return ix.s.syncIndexLocked(ctx, func(done int) {
+		ix.indexed = base + done
+		ix.onIndexed(ix.indexed)
+	})
 }
 
 // kick asks for a catch-up; kicks that arrive during one merge into the next.
@@ -266,5 +300,5 @@ func (ix *indexer) kick() {
 func (ix *indexer) finish(ctx context.Context) error {
 	close(ix.kicks)
 	<-ix.done
-	return ix.s.syncIndex(ctx)
+	return ix.sync(ctx)
 }

@@ -172,6 +172,39 @@ func writeJSONL(t *testing.T, path string, n int) {
 	f.Close()
 }
 
+// The import's progress follows the index, not only the saves: on a large
+// import the index finishes well after the last entry is saved, and a
+// person watching should see that, not a count stuck at the end.
+func TestImportProgressFollowsSavingAndIndexing(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 3000)
+	s := openService(t, t.TempDir())
+	defer s.Close()
+	var reports []ImportProgress
+	collect := func(p ImportProgress) { reports = append(reports, p) }
+	if _, err := s.Import(context.Background(), ImportRequest{Format: "jsonl", Paths: []string{src}}, collect); err != nil {
+		t.Fatal(err)
+	}
+	last := reports[len(reports)-1]
+	if last.Done != 3000 || last.Written != 3000 || last.Indexed != 3000 {
+		t.Errorf("last report %+v, want 3000 done, written and indexed", last)
+	}
+	for i := 1; i < len(reports); i++ {
+		if reports[i].Indexed < reports[i-1].Indexed || reports[i].Done < reports[i-1].Done {
+			t.Fatalf("progress went back: %+v then %+v", reports[i-1], reports[i])
+		}
+	}
+
+	// Importing the same file again changes nothing: nothing to index.
+	reports = nil
+	if _, err := s.Import(context.Background(), ImportRequest{Format: "jsonl", Paths: []string{src}}, collect); err != nil {
+		t.Fatal(err)
+	}
+	if last := reports[len(reports)-1]; last.Done != 3000 || last.Written != 0 || last.Indexed != 0 {
+		t.Errorf("re-import's last report %+v, want 3000 done and nothing written", last)
+	}
+}
+
 func TestImportCancelKeepsWhatWasSaved(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(t.TempDir(), "many.jsonl")

@@ -79,7 +79,8 @@ func (x *Library) StartImport(req app.ImportRequest) (string, error) {
 	go func() {
 		defer x.b.endJob(id)
 		sum, err := svc.Import(ctx, req, func(p app.ImportProgress) {
-			x.b.emit.Emit("import:progress", map[string]any{"jobId": id, "file": filepath.Base(p.File), "done": p.Done, "total": p.Total})
+			x.b.emit.Emit("import:progress", map[string]any{"jobId": id, "file": filepath.Base(p.File), "done": p.Done, "total": p.Total,
+				"written": p.Written, "indexed": p.Indexed})
 		})
 		done := ImportDone{JobID: id, Summary: sum}
 		if err != nil {

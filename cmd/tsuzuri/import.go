@@ -32,8 +32,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 
 	var progress func(app.ImportProgress)
 	if isTerminal(e.stderr) {
+		width := 0
 		progress = func(p app.ImportProgress) {
-			fmt.Fprintf(e.stderr, "\rimporting %s: %d entries", p.File, p.Done)
+			// Padded to the last line's width: a shorter file name must not
+			// leave the end of the longer one behind.
+			line := fmt.Sprintf("importing %s: %d read, %d of %d indexed", p.File, p.Done, p.Indexed, p.Written)
+			width = max(width, len(line))
+			fmt.Fprintf(e.stderr, "\r%-*s", width, line)
 		}
 	}
 	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args()}, progress)

@@ -1,0 +1,57 @@
+// Importing through the dialog, on the data folder the diary specs left.
+import assert from 'node:assert/strict'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// notes writes n study-group notes as JSON Lines and returns the file.
+function notes(name, n) {
+  const lines = []
+  for (let i = 0; i < n; i++) {
+    lines.push(JSON.stringify({
+      id: `${name}-${i}`,
+      title: `勉強会メモ ${name} ${i}`,
+      body: `第${i}回の勉強会。Bytebase でスキーマ移行を試し、ポストモーテムの書き方を話した。\n`.repeat(8),
+      date: `2023-${String((i % 12) + 1).padStart(2, '0')}-15`,
+      tags: ['勉強会'],
+    }))
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-src-')), `${name}.jsonl`)
+  writeFileSync(file, lines.join('\n') + '\n')
+  return file
+}
+
+async function importFile({ page, url }, file, count) {
+  await page.getByRole('button', { name: '読み込み', exact: true }).click()
+  await fetch(url + '/__test/next-pick', { method: 'POST', body: JSON.stringify([file]) })
+  await page.getByRole('button', { name: 'ファイルを選ぶ' }).click()
+  await page.getByText(`${count} 件を読み込めます`).waitFor()
+  await page.getByRole('button', { name: '読み込む', exact: true }).click()
+  await page.getByText(`${count} 件を追加`).waitFor({ timeout: 60_000 })
+}
+
+export const tests = [
+  ['a large import shows saving and indexing, ends with a summary, and is searchable', async ({ page, url, out }) => {
+    await page.goto(url)
+    // Every text the progress labels show, however briefly.
+    await page.evaluate(() => {
+      window.__stages = []
+      new MutationObserver(() => {
+        for (const el of document.querySelectorAll('.stage')) window.__stages.push(el.textContent.trim())
+      }).observe(document.body, { subtree: true, childList: true, characterData: true })
+    })
+    await importFile({ page, url }, notes('large', 3000), 3000)
+    await page.screenshot({ path: join(out, 'e2e-import.png') })
+    const stages = await page.evaluate(() => window.__stages)
+    assert.ok(stages.some((s) => /^保存 \d+ \/ 3000 件/.test(s)), `saving was never shown: ${stages.slice(-3)}`)
+    assert.ok(stages.some((s) => /索引 [1-9]\d* \/ \d+ 件/.test(s)), `indexing was never shown: ${stages.slice(-3)}`)
+    await page.getByRole('button', { name: '閉じる' }).click()
+    await page.getByRole('searchbox', { name: '検索' }).fill('ﾎﾟｽﾄﾓｰﾃﾑ large 2999')
+    await page.locator('.hit', { hasText: '勉強会メモ large 2999' }).waitFor()
+  }],
+
+  ['a one-entry import, over before the dialog hears back, still ends', async ({ page, url }) => {
+    await page.goto(url)
+    await importFile({ page, url }, notes('small', 1), 1)
+  }],
+]
