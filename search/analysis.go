@@ -97,6 +97,28 @@ func wordTerms(folded []byte, emit func(term []byte)) {
 			Words(run, emit)
 		}
 	})
+	wordPairs(folded, emit)
+}
+
+// wordPairs calls emit with each two words (Latin, digits) that stand next
+// to each other in folded text, with the one separator between them as
+// written: "aws security", "99.95", "node.js". Words alone cannot tell
+// "AWS Security Hub" from a note that mentions hub, security and AWS apart;
+// the pairs let a quoted phrase match only where its words stand together,
+// and rank words typed together above the same words scattered.
+func wordPairs(folded []byte, emit func(pair []byte)) {
+	prevStart, prevEnd := -1, -1
+	eachRun(folded, func(kind runKind, run []byte, start int) {
+		if kind != runWord {
+			prevStart = -1
+			return
+		}
+		end := start + len(run)
+		if prevStart >= 0 && start == prevEnd+1 && folded[prevEnd] != '\n' && end-prevStart <= maxTermBytes {
+			emit(folded[prevStart:end])
+		}
+		prevStart, prevEnd = start, end
+	})
 }
 
 // grams calls fn with each pair of adjacent characters of a Japanese run and

@@ -72,6 +72,9 @@ func TestWordView(t *testing.T) {
 		{"郷土の意気が上がる", []string{"意気"}, nil, "a word of its own"},
 		{"見込みがある", nil, []string{"見込"}, "見込み is one word"},
 		{"サーバーを再起動", []string{"サーバ", "再起動"}, nil, "katakana words and compounds"},
+		{"ＡＷＳ Security Hubを導入", []string{"aws security", "security hub"}, []string{"aws security hub"}, "adjacent words pair up"},
+		{"SLA 99.95%, node.js", []string{"sla 99", "99.95", "node.js"}, []string{"95 node", "95, node"}, "one separator joins, two do not"},
+		{"aws\nsecurity", nil, []string{"aws\nsecurity"}, "a line break ends a phrase"},
 	}
 	for _, tt := range tests {
 		got := termsOf(wordTerms, tt.in)

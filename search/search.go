@@ -115,7 +115,7 @@ func compile(q Query) (bq query.Query, scored bool) {
 	for _, clause := range q.Must {
 		var alts []query.Query
 		for _, t := range clause {
-			if m := termQuery(t.Text); m != nil {
+			if m := termQuery(t); m != nil {
 				alts = append(alts, m)
 			}
 		}
@@ -130,6 +130,9 @@ func compile(q Query) (bq query.Query, scored bool) {
 		must++
 	}
 	scored = must > 0
+	if pairs := typedTogether(q); scored && len(pairs) > 0 {
+		b.AddShould(pairs...)
+	}
 	// Filters narrow the results without changing their order.
 	var filters []query.Query
 	for _, t := range q.Tags {
@@ -162,24 +165,63 @@ func compile(q Query) (bq query.Query, scored bool) {
 
 func boolPtr(v bool) *bool { return &v }
 
+// typedTogether scores, for each two words typed one after the other
+// (aws security), the pair as a note writes it, so that notes with the
+// words together rank above notes with the same words apart.
+func typedTogether(q Query) []query.Query {
+	var out []query.Query
+	prev := ""
+	for _, clause := range q.Must {
+		w := ""
+		if len(clause) == 1 && !clause[0].Phrase {
+			w = singleWord(clause[0].Text)
+		}
+		if prev != "" && w != "" && len(prev)+1+len(w) <= maxTermBytes {
+			out = append(out, term(fieldWord, prev+" "+w, boostWord))
+		}
+		prev = w
+	}
+	return out
+}
+
+// singleWord is t folded if it is one word of the kind wordPairs pairs
+// (Latin, digits), or "".
+func singleWord(t string) string {
+	folded := []byte(Fold(t))
+	word := ""
+	runs := 0
+	eachRun(folded, func(kind runKind, run []byte, _ int) {
+		runs++
+		if kind == runWord && len(run) == len(folded) {
+			word = string(run)
+		}
+	})
+	if runs != 1 {
+		return ""
+	}
+	return word
+}
+
 // maxGramsPerRun bounds the work for a long pasted phrase: every other pair
 // of a long run still pins the text down.
 const maxGramsPerRun = 24
 
-// termQuery is what finding one word or phrase means: its text query must
-// match (every character pair and word of it); a match in the title, or of
-// the whole word, scores higher. Both are parts of the text, so the
-// disjunction matches exactly what the text query matches, and Bleve's
-// coordination rewards matching more of it. nil if t has nothing searchable.
-func termQuery(t string) query.Query {
-	text := textQuery(fieldText, t)
+// termQuery is what finding one word or phrase means. Its text query must
+// match: every character pair and word of it, and for a quoted phrase every
+// two adjacent words as written together. Scoring is a disjunction of that
+// text query with the title, the whole words and the adjacent word pairs,
+// so Bleve's coordination ranks title, whole-word and together matches
+// first; the disjunction only scores, as any one of its parts (a word of a
+// compound) matches more than the term. nil if t has nothing searchable.
+func termQuery(t Term) query.Query {
+	text := textQuery(fieldText, t.Text)
 	if text == nil {
 		return nil
 	}
-	title := textQuery(fieldTitle, t)
+	title := textQuery(fieldTitle, t.Text)
 	title.(boostable).SetBoost(boostTitle)
 	alts := []query.Query{text, title}
-	folded := []byte(Fold(t))
+	folded := []byte(Fold(t.Text))
 	eachRun(folded, func(kind runKind, run []byte, _ int) {
 		if kind != runJapanese {
 			return
@@ -190,7 +232,16 @@ func termQuery(t string) query.Query {
 			alts = append(alts, term(fieldWord, string(run), boostWord))
 		}
 	})
-	return bleve.NewDisjunctionQuery(alts...)
+	required := text
+	var pairs []query.Query
+	wordPairs(folded, func(p []byte) { pairs = append(pairs, term(fieldWord, string(p), boostWord)) })
+	if t.Phrase && len(pairs) > 0 {
+		required = conjunction(append([]query.Query{text}, pairs...))
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddFilter(required)
+	b.AddMust(bleve.NewDisjunctionQuery(append(alts, pairs...)...))
+	return b
 }
 
 // textQuery matches the folded t in field as the gram view indexes it:

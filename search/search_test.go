@@ -106,6 +106,51 @@ func TestSearchBehaviour(t *testing.T) {
 	}
 }
 
+// A typed word is found whole: a note that has only part of a compound is
+// not a result, and a quoted phrase of words matches only where they stand
+// together. Words typed together rank notes that have them together first,
+// even above a note with all of them in its title.
+func TestWordsAndPhrasesMatchWhole(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := []Document{
+		{ID: "part", Title: "夜間の呼び出し", Body: "障害が起きたので朝まで様子を見た。", Date: "2024-02-01"},
+		{ID: "whole", Title: "週次メモ", Body: "障害対応の手順を見直した。", Date: "2024-02-02"},
+		{ID: "together", Title: "週次メモ", Body: "AWS Security Hub の検出結果を確認した。", Date: "2024-02-03"},
+		{ID: "apart", Title: "Hub と Security と AWS", Body: "AWS の請求。security の勉強会。hub の掃除。", Date: "2024-02-04"},
+		{ID: "version", Title: "リリース", Body: "SLA は 99.95% のまま、node.js を更新。", Date: "2024-02-05"},
+		{ID: "numbers", Title: "計測", Body: "95 回のうち 99 回目で node の js を確認。", Date: "2024-02-06"},
+	}
+	if err := ix.Apply(context.Background(), docs, nil, int64(len(docs))); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		query string
+		want  []string // in order
+	}{
+		{"障害対応", []string{"whole"}},
+		{"障害", []string{"part", "whole"}},
+		{`"AWS Security Hub"`, []string{"together"}},
+		{`"security hub"`, []string{"together"}},
+		{"aws security hub", []string{"together", "apart"}},
+		{`"99.95"`, []string{"version"}},
+		{`"node.js"`, []string{"version"}},
+		{"node js", []string{"version", "numbers"}},
+	}
+	for _, tt := range tests {
+		got := ids(t, ix, Request{Query: tt.query})
+		if tt.query == "障害" {
+			slices.Sort(got)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}
+
 func TestSearchPagingFacetsAndDeletes(t *testing.T) {
 	ix := openFixture(t)
 	ctx := context.Background()
