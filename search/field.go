@@ -15,16 +15,29 @@ import (
 // of garbage and a good part of the indexing time. Only the counts and the
 // field length (for BM25) reach the index, and they are the same either way.
 type termField struct {
-	name  string
-	text  *foldedText
-	terms func(folded []byte, emit func(term []byte))
+	name string
+	text *foldedText
+	view view
 
 	length int
 	freqs  index.TokenFrequencies
 }
 
-func newTermField(name string, text *foldedText, terms func([]byte, func([]byte))) *termField {
-	return &termField{name: name, text: text, terms: terms}
+// view is one way of cutting folded text into terms.
+type view struct {
+	terms func(folded []byte, emit func(term []byte))
+	// runesPerTerm is about how many characters of text make one distinct
+	// term, to size the count map once instead of growing it.
+	runesPerTerm int
+}
+
+var (
+	gramView = view{gramTerms, 2}
+	wordView = view{wordTerms, 16}
+)
+
+func newTermField(name string, text *foldedText, v view) *termField {
+	return &termField{name: name, text: text, view: v}
 }
 
 // Analyze counts the field's terms. The map keys and terms share the folded
@@ -32,10 +45,10 @@ func newTermField(name string, text *foldedText, terms func([]byte, func([]byte)
 // allocates nothing but its first TokenFreq, and those come in slabs.
 func (f *termField) Analyze() {
 	folded := f.text.get()
-	freqs := make(index.TokenFrequencies, utf8.RuneCount(folded)/2+4)
+	freqs := make(index.TokenFrequencies, utf8.RuneCount(folded)/f.view.runesPerTerm+4)
 	var slab []index.TokenFreq
 	n := 0
-	f.terms(folded, func(term []byte) {
+	f.view.terms(folded, func(term []byte) {
 		n++
 		key := unsafe.String(unsafe.SliceData(term), len(term))
 		if tf, ok := freqs[key]; ok {

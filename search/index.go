@@ -279,9 +279,9 @@ const facetOptions = index.IndexField | index.DocValues
 func toBleve(d Document) *document.Document {
 	doc := document.NewDocument(d.ID)
 	all := &foldedText{raw: []byte(d.Title + "\n" + d.Body)}
-	doc.AddField(newTermField(fieldText, all, gramTerms))
-	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramTerms))
-	doc.AddField(newTermField(fieldWord, all, wordTerms))
+	doc.AddField(newTermField(fieldText, all, gramView))
+	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramView))
+	doc.AddField(newTermField(fieldWord, all, wordView))
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))
