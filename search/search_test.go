@@ -224,6 +224,20 @@ func TestSnippet(t *testing.T) {
 	}
 }
 
+// A huge entry's snippet comes from its first MB: a match early on is shown,
+// one only far beyond is not looked for, and either way the snippet is short.
+func TestSnippetOfAHugeEntry(t *testing.T) {
+	filler := strings.Repeat("関係のない長い話が続く。", snippetScan/30)
+	early := "冒頭。ここで障害が起きた。" + filler + filler
+	if got := Snippet(early, []string{"障害"}, 40); !strings.Contains(got, "<mark>障害</mark>") || utf8.RuneCountInString(got) > 60 {
+		t.Errorf("early match: %.80q", got)
+	}
+	late := "冒頭。" + filler + filler + "ここで障害が起きた。"
+	if got := Snippet(late, []string{"障害"}, 40); !strings.HasPrefix(got, "冒頭。") || strings.Contains(got, "<mark>") || !strings.HasSuffix(got, "…") {
+		t.Errorf("match beyond the first MB: %.80q", got)
+	}
+}
+
 func TestHighlightsAreByteRangesOfTheOriginal(t *testing.T) {
 	text := "ＡＷＳの設定。ｻｰﾊﾞｰとサーバー、ユーザー。"
 	spans := Highlights(text, []string{"aws", "サーバ", "ユーザ"})

@@ -71,14 +71,30 @@ func droppedMarks(text string, end int) int {
 	return end
 }
 
+// snippetScan bounds how much of an entry a snippet looks through. Finding
+// matches folds the text with the offset of every byte, eight bytes a byte:
+// on a 30 MB entry that was seconds and hundreds of MB for every search
+// that listed it. A diary entry is rarely over a few KB; in a larger one a
+// snippet comes from its first MB.
+const snippetScan = 1 << 20
+
 // Snippet returns about maxRunes characters of text around the densest group
 // of matches of terms as HTML: text escaped, matches in <mark>, whitespace
-// collapsed, "…" where text was cut. With no match it shows the beginning.
+// collapsed, "…" where text was cut. With no match (in the first
+// snippetScan bytes) it shows the beginning.
 func Snippet(text string, terms []string, maxRunes int) string {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, "\uFFFD")
 	}
-	spans := Highlights(text, terms)
+	scan := text
+	if len(scan) > snippetScan {
+		cut := snippetScan
+		for cut > 0 && !utf8.RuneStart(scan[cut]) {
+			cut--
+		}
+		scan = scan[:cut]
+	}
+	spans := Highlights(scan, terms)
 	from, to := window(text, spans, maxRunes)
 	var b strings.Builder
 	if from > 0 {
