@@ -17,6 +17,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -112,8 +113,11 @@ func (ix *Index) create() error {
 	return nil
 }
 
-// newMapping describes the index to Bleve for querying; documents are built
-// directly (see document), so nothing is mapped dynamically.
+// newMapping describes the index to Bleve: each field with its analyser,
+// nothing stored (storage has the text), doc values only where facets and
+// sorting need them. Documents are built directly (see toBleve), so the
+// mapping is what Bleve's own queries and tools go by, not how documents
+// are indexed; nothing is mapped dynamically.
 func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	m.ScoringModel = index.BM25Scoring
@@ -121,6 +125,22 @@ func newMapping() mapping.IndexMapping {
 	m.StoreDynamic = false
 	m.IndexDynamic = false
 	m.DocValuesDynamic = false
+	field := func(name, analyzer string, docValues bool) {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		m.DefaultMapping.AddFieldMappingsAt(name, f)
+	}
+	field(fieldText, gramName, false)
+	field(fieldTitle, gramName, false)
+	field(fieldWord, wordName, false)
+	field(fieldDate, keyword.Name, true)
+	field(fieldYear, keyword.Name, true)
+	field(fieldTag, tagName, false)
+	field(fieldTagF, keyword.Name, true)
 	return m
 }
 
