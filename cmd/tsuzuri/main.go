@@ -134,15 +134,34 @@ func printUsage(w io.Writer, global *flag.FlagSet) {
 	fmt.Fprintln(w, "\nRun 'tsuzuri COMMAND -h' for a command's flags.")
 }
 
-// newFlags makes a subcommand's flag set; errors and -h are reported by run.
-func newFlags(name string, e *env, usage string) *flag.FlagSet {
+// flagSet is a subcommand's flags. Parse reports a bad flag as a usage
+// error (one line, the usage, exit 2) and -h as help on standard output.
+type flagSet struct {
+	*flag.FlagSet
+	e     *env
+	usage string
+}
+
+func newFlags(name string, e *env, usage string) *flagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: tsuzuri [--data DIR] %s\n", usage)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, e: e, usage: usage}
+}
+
+func (fs *flagSet) Parse(args []string) error {
+	err := fs.FlagSet.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(fs.e.stdout, "usage: tsuzuri [--data DIR] %s\n", fs.usage)
+		fs.SetOutput(fs.e.stdout)
 		fs.PrintDefaults()
+		return err
+	default:
+		return usageError{err.Error()}
 	}
-	return fs
 }
 
 // isTerminal reports whether w is a terminal, where progress lines belong.

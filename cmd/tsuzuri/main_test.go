@@ -141,6 +141,8 @@ func TestBadInputGivesOneLineErrors(t *testing.T) {
 		{"no file", []string{"import"}, 2},
 		{"bad limit", []string{"search", "--limit", "0", "x"}, 2},
 		{"bad sort", []string{"search", "--sort", "popularity", "x"}, 2},
+		{"limit not a number", []string{"search", "--limit", "ten", "x"}, 2},
+		{"unknown flag", []string{"stats", "--yaml"}, 2},
 		{"unknown command", []string{"frobnicate"}, 2},
 		{"unknown export format", []string{"export", "--format", "docx", filepath.Join(t.TempDir(), "x")}, 1},
 	}
@@ -153,7 +155,17 @@ func TestBadInputGivesOneLineErrors(t *testing.T) {
 			if first := strings.SplitN(errOut, "\n", 2)[0]; !strings.HasPrefix(first, "tsuzuri") || strings.Contains(first, "panic") {
 				t.Errorf("first stderr line should be a tsuzuri error, got %q", first)
 			}
+			if n := strings.Count(errOut, "usage:"); n > 1 {
+				t.Errorf("the usage is shown %d times:\n%s", n, errOut)
+			}
 		})
+	}
+}
+
+func TestHelpGoesToStandardOutput(t *testing.T) {
+	code, out, errOut := tsuzuri(t, t.TempDir(), "", "search", "-h")
+	if code != 0 || !strings.HasPrefix(out, "usage: tsuzuri [--data DIR] search") || !strings.Contains(out, "-limit") || errOut != "" {
+		t.Errorf("search -h: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
