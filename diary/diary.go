@@ -55,11 +55,12 @@ const DateLayout = "2006-01-02"
 // Error codes say what kind of failure happened, so a caller can decide what
 // to do (explain, offer a choice, retry) without parsing messages.
 const (
-	EInvalid  = "invalid"   // the input was wrong; the message says how
-	ENotFound = "not_found" // the thing asked for does not exist
-	EConflict = "conflict"  // the operation clashes with the current state
-	ELocked   = "locked"    // another process holds the data folder
-	EInternal = "internal"  // a bug or an environment failure
+	EInvalid   = "invalid"   // the input was wrong; the message says how
+	ENotFound  = "not_found" // the thing asked for does not exist
+	EConflict  = "conflict"  // the operation clashes with the current state
+	ELocked    = "locked"    // another process holds the data folder
+	ECancelled = "cancelled" // the person stopped it
+	EInternal  = "internal"  // a bug or an environment failure
 )
 
 // Error is a failure meant to be shown to a person: Message is written for

@@ -141,20 +141,30 @@ type uiError struct {
 }
 
 func (b *Backend) fail(op string, err error) error {
-	if err == nil {
+	e := b.uiErrorOf(op, err)
+	if e == nil {
 		return nil
-	}
-	e := uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
-	if e.Code == diary.EInternal {
-		b.log.Error(op, "err", err)
-		if errors.Is(err, context.Canceled) {
-			e.Message = "Cancelled."
-		} else {
-			e.Message = "Something went wrong (" + op + "). Details are in the log."
-		}
 	}
 	js, _ := json.Marshal(e)
 	return errors.New(string(js))
+}
+
+// uiErrorOf is how err reaches the UI: a cancellation as such, an
+// unexpected error as a generic message (the details go to the log), any
+// other with its own message. The UI words the generic ones in its language.
+func (b *Backend) uiErrorOf(op string, err error) *uiError {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled):
+		return &uiError{Code: diary.ECancelled, Message: "Cancelled."}
+	}
+	e := &uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
+	if e.Code == diary.EInternal {
+		b.log.Error(op, "err", err)
+		e.Message = "Something went wrong (" + op + "). Details are in the log."
+	}
+	return e
 }
 
 // Bind lists the structs to bind, for options.App.Bind.

@@ -136,7 +136,7 @@ func TestImportJobReportsProgressAndCanBeCancelled(t *testing.T) {
 	job, _ = lib.StartImport(app.ImportRequest{Paths: []string{src, src, src}})
 	lib.CancelImport(job)
 	done = rec.waitFor(t, "import:done").(ImportDone)
-	if done.Error == nil || !strings.Contains(done.Error.Message, "Cancelled") {
+	if done.Error == nil || done.Error.Code != "cancelled" || !strings.Contains(done.Error.Message, "Cancelled") {
 		t.Errorf("cancelled import:done = %+v", done)
 	}
 }

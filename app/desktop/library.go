@@ -82,12 +82,9 @@ func (x *Library) StartImport(req app.ImportRequest) (string, error) {
 			x.b.emit.Emit("import:progress", map[string]any{"jobId": id, "file": filepath.Base(p.File), "done": p.Done, "total": p.Total,
 				"written": p.Written, "indexed": p.Indexed})
 		})
-		done := ImportDone{JobID: id, Summary: sum}
-		if err != nil {
-			done.Error = &uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
-			if ctx.Err() != nil {
-				done.Error.Message = "Cancelled. What was imported before is kept."
-			}
+		done := ImportDone{JobID: id, Summary: sum, Error: x.b.uiErrorOf("import", err)}
+		if done.Error != nil && done.Error.Code == diary.ECancelled {
+			done.Error.Message = "Cancelled. What was imported before is kept."
 		}
 		x.b.emit.Emit("import:done", done)
 	}()
@@ -144,12 +141,7 @@ func (x *Library) Reindex() error {
 		err := svc.Reindex(ctx, func(done, total int) {
 			x.b.emit.Emit("reindex:progress", map[string]int{"done": done, "total": total})
 		})
-		var e *uiError
-		if err != nil {
-			x.b.log.Error("reindex", "err", err)
-			e = &uiError{Code: diary.ErrorCode(err), Message: diary.ErrorMessage(err)}
-		}
-		x.b.emit.Emit("reindex:done", map[string]any{"error": e})
+		x.b.emit.Emit("reindex:done", map[string]any{"error": x.b.uiErrorOf("reindex", err)})
 	}()
 	return nil
 }

@@ -35,7 +35,7 @@ export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string }
 
-export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'internal'
+export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal'
 
 /** ApiError is a failure the core explained: message is for the user. */
 export class ApiError extends Error {

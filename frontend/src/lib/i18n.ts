@@ -91,6 +91,10 @@ const ja = {
   chooseOther: '別のフォルダを選ぶ',
   quit: '終了',
   errorGeneric: '問題が発生しました',
+  errorInternal: '問題が発生しました。詳しくはログに記録しています。',
+  errorCancelled: '中止しました。',
+  importCancelled: '読み込みを中止しました。それまでに読み込んだ日記は残っています。',
+  startupLocked: '別のウィンドウの綴りがこのデータフォルダを開いています。そちらを閉じてから「もう一度試す」を押すか、別のフォルダを選んでください。',
   somethingBroke: '画面の表示中に問題が発生しました。',
   reload: '再読み込み',
 } as const
@@ -187,6 +191,10 @@ const en: Table = {
   chooseOther: 'Choose another folder',
   quit: 'Quit',
   errorGeneric: 'Something went wrong',
+  errorInternal: 'Something went wrong. The details are in the log.',
+  errorCancelled: 'Stopped.',
+  importCancelled: 'Import stopped. The entries imported before that are kept.',
+  startupLocked: 'Another Tsuzuri window has this data folder open. Close it and press “Try again”, or choose another folder.',
   somethingBroke: 'Something went wrong while showing this screen.',
   reload: 'Reload',
 }

@@ -36,10 +36,26 @@ export function dismiss(id: number): void {
   if (i >= 0) toasts.splice(i, 1)
 }
 
+/**
+ * errorText is what a failure says to the user, in the UI's language where
+ * the core's message is a generic one (the core words messages in English;
+ * those about the user's own input name what was wrong and are shown as
+ * they are).
+ */
+export function errorText(err: { code: string; message: string }): string {
+  switch (err.code) {
+    case 'internal':
+      return t('errorInternal')
+    case 'cancelled':
+      return t('errorCancelled')
+    default:
+      return err.message || t('errorGeneric')
+  }
+}
+
 /** fail shows a failure as a human message; details stay in the Go log. */
 export function fail(reason: unknown): void {
-  const err = reason instanceof ApiError ? reason : toApiError(reason)
-  notify(err.message || t('errorGeneric'), 'error')
+  notify(errorText(reason instanceof ApiError ? reason : toApiError(reason)), 'error')
 }
 
 export function openEntry(id: string, terms: string[] = []): void {
