@@ -70,17 +70,20 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 				results[i] = ids
 			}
 		}
+		peakRSS := peakRSSMB()
+		if err := e.Close(); err != nil {
+			return reports, fmt.Errorf("%s: close: %w", e.Name(), err)
+		}
+		// Measured closed: while an engine runs, segments it has merged
+		// away may still be on disk.
 		size := dirSize(e.Dir())
 		ps := corpus.Percentiles(lat, 50, 95, 99)
 		reports = append(reports, Report{
 			Engine: e.Name(), Quality: corpus.Score(queries, results),
 			BuildSeconds: build, MBPerSecond: float64(textBytes) / 1e6 / build,
 			P50: ps[0], P95: ps[1], P99: ps[2],
-			BuildRSSMB: buildRSS, PeakRSSMB: peakRSSMB(), SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
+			BuildRSSMB: buildRSS, PeakRSSMB: peakRSS, SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
 		})
-		if err := e.Close(); err != nil {
-			return reports, fmt.Errorf("%s: close: %w", e.Name(), err)
-		}
 	}
 	return reports, nil
 }
