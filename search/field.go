@@ -45,7 +45,10 @@ func newTermField(name string, text *foldedText, v view) *termField {
 // allocates nothing but its first TokenFreq, and those come in slabs.
 func (f *termField) Analyze() {
 	folded := f.text.get()
-	freqs := make(index.TokenFrequencies, utf8.RuneCount(folded)/f.view.runesPerTerm+4)
+	// A huge entry repeats itself: its distinct terms grow far slower than
+	// its length, so the map starts at most this large and grows as needed.
+	const maxHint = 1 << 16
+	freqs := make(index.TokenFrequencies, min(utf8.RuneCount(folded)/f.view.runesPerTerm+4, maxHint))
 	var slab []index.TokenFreq
 	n := 0
 	f.view.terms(folded, func(term []byte) {
