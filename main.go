@@ -181,7 +181,7 @@ func (s *wailsShell) Emit(name string, data any) {
 	}
 }
 
-func (s *wailsShell) OpenFiles(title string, folder bool) ([]string, error) {
+func (s *wailsShell) OpenFiles(title string, folder bool, filters []desktop.FileFilter) ([]string, error) {
 	if folder {
 		dir, err := runtime.OpenDirectoryDialog(s.ctx, runtime.OpenDialogOptions{Title: title})
 		if dir == "" {
@@ -189,7 +189,11 @@ func (s *wailsShell) OpenFiles(title string, folder bool) ([]string, error) {
 		}
 		return []string{dir}, err
 	}
-	return runtime.OpenMultipleFilesDialog(s.ctx, runtime.OpenDialogOptions{Title: title})
+	opts := runtime.OpenDialogOptions{Title: title}
+	for _, f := range filters {
+		opts.Filters = append(opts.Filters, runtime.FileFilter{DisplayName: f.Name, Pattern: f.Pattern})
+	}
+	return runtime.OpenMultipleFilesDialog(s.ctx, opts)
 }
 
 func (s *wailsShell) SaveFile(title, name string) (string, error) {

@@ -24,7 +24,9 @@ type Emitter interface {
 // Shell is what only the desktop can do: native dialogs, the browser,
 // quitting. The app implements it with the Wails runtime; tests with fakes.
 type Shell interface {
-	OpenFiles(title string, folder bool) ([]string, error)
+	// OpenFiles asks for files (with the dialog offering filters) or, with
+	// folder, for one folder.
+	OpenFiles(title string, folder bool, filters []FileFilter) ([]string, error)
 	SaveFile(title, defaultName string) (string, error)
 	ChooseFolder(title string) (string, error)
 	// OpenURL opens an http(s) link in the system browser.
@@ -32,6 +34,12 @@ type Shell interface {
 	// ShowFolder opens a folder in the system file manager.
 	ShowFolder(dir string) error
 	Quit()
+}
+
+// FileFilter is one choice in a file dialog: Pattern is like "*.md;*.txt".
+type FileFilter struct {
+	Name    string
+	Pattern string
 }
 
 // Backend holds the open data folder for all the bound structs. The folder

@@ -17,11 +17,12 @@ import (
 )
 
 type recorder struct {
-	mu     sync.Mutex
-	events []string
-	data   []any
-	picks  []string
-	opened []string
+	mu      sync.Mutex
+	events  []string
+	data    []any
+	picks   []string
+	filters []FileFilter
+	opened  []string
 }
 
 func (r *recorder) Emit(name string, data any) {
@@ -31,12 +32,15 @@ func (r *recorder) Emit(name string, data any) {
 	r.data = append(r.data, data)
 }
 
-func (r *recorder) OpenFiles(string, bool) ([]string, error) { return r.picks, nil }
-func (r *recorder) SaveFile(string, string) (string, error)  { return "", nil }
-func (r *recorder) ChooseFolder(string) (string, error)      { return "", nil }
-func (r *recorder) OpenURL(u string) error                   { r.opened = append(r.opened, u); return nil }
-func (r *recorder) ShowFolder(dir string) error              { r.opened = append(r.opened, dir); return nil }
-func (r *recorder) Quit()                                    {}
+func (r *recorder) OpenFiles(_ string, _ bool, filters []FileFilter) ([]string, error) {
+	r.filters = filters
+	return r.picks, nil
+}
+func (r *recorder) SaveFile(string, string) (string, error) { return "", nil }
+func (r *recorder) ChooseFolder(string) (string, error)     { return "", nil }
+func (r *recorder) OpenURL(u string) error                  { r.opened = append(r.opened, u); return nil }
+func (r *recorder) ShowFolder(dir string) error             { r.opened = append(r.opened, dir); return nil }
+func (r *recorder) Quit()                                   {}
 
 func (r *recorder) waitFor(t *testing.T, name string) any {
 	t.Helper()
@@ -138,6 +142,25 @@ func TestImportJobReportsProgressAndCanBeCancelled(t *testing.T) {
 	done = rec.waitFor(t, "import:done").(ImportDone)
 	if done.Error == nil || done.Error.Code != "cancelled" || !strings.Contains(done.Error.Message, "Cancelled") {
 		t.Errorf("cancelled import:done = %+v", done)
+	}
+}
+
+// The import dialog offers the chosen format's files first, and always all
+// files, since exports are often renamed.
+func TestImportDialogFiltersByFormat(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	lib := &Library{b}
+	for _, tt := range []struct{ format, first string }{
+		{"markdown", "*.md;*.markdown"},
+		{"hatena", "*.txt;*.export"},
+		{"", "*.jsonl;*.ndjson;*.txt;*.export;*.md;*.markdown;*.zip;*.json"},
+	} {
+		if _, err := lib.PickImportSource(tt.format, false); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.filters) != 2 || rec.filters[0].Pattern != tt.first || rec.filters[1].Pattern != "*" {
+			t.Errorf("filters for %q: %+v", tt.format, rec.filters)
+		}
 	}
 }
 

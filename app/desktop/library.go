@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/tsuzuri/tsuzuri/app"
@@ -44,9 +45,23 @@ func (x *Render) SaveAttachment(name, base64Data string) (string, error) {
 // progress through events.
 type Library struct{ b *Backend }
 
+// importFilters are the file dialog's choices for each format. Every list
+// ends with all files: exports are often renamed.
+var importFilters = map[string][]FileFilter{
+	"jsonl":    {{"JSON Lines (*.jsonl, *.ndjson, *.json)", "*.jsonl;*.ndjson;*.json"}},
+	"hatena":   {{"Hatena Blog / Movable Type (*.txt, *.export)", "*.txt;*.export"}},
+	"markdown": {{"Markdown (*.md, *.markdown)", "*.md;*.markdown"}},
+	"blogsync": {{"blogsync Markdown (*.md)", "*.md"}},
+	"dayone":   {{"Day One (*.zip, *.json)", "*.zip;*.json"}},
+	"":         {{"Exports (*.jsonl, *.txt, *.md, *.zip, *.json)", "*.jsonl;*.ndjson;*.txt;*.export;*.md;*.markdown;*.zip;*.json"}},
+}
+
+var allFiles = FileFilter{"All files", "*"}
+
 // PickImportSource asks for files (or a folder) to import; empty means cancelled.
 func (x *Library) PickImportSource(format string, folder bool) ([]string, error) {
-	paths, err := x.b.shell.OpenFiles("Import", folder)
+	filters := append(slices.Clone(importFilters[format]), allFiles)
+	paths, err := x.b.shell.OpenFiles("Import", folder, filters)
 	if paths == nil {
 		paths = []string{}
 	}

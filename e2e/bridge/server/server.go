@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tsuzuri/tsuzuri/app/desktop"
 	"github.com/tsuzuri/tsuzuri/attach"
 )
 
@@ -224,7 +225,9 @@ func (s *Server) nextPick() []string {
 	return p
 }
 
-func (s *Server) OpenFiles(string, bool) ([]string, error) { return s.nextPick(), nil }
+func (s *Server) OpenFiles(string, bool, []desktop.FileFilter) ([]string, error) {
+	return s.nextPick(), nil
+}
 
 func (s *Server) SaveFile(string, string) (string, error) { return first(s.nextPick()), nil }
 
