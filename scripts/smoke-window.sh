@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Smoke test of the real window: start the built app under Xvfb with a new
 # data folder and home, wait for its window, take a screenshot and fail if
-# it is blank. The screenshot is kept in out/ (git-ignored) to look at.
+# it is blank. Then write a note and quit straight away (Ctrl+Q, well within
+# the autosave delay): the note must be in the data folder once the app has
+# exited.
+# The screenshot is kept in out/ (git-ignored) to look at.
 set -euo pipefail
 bin=${1:-build/bin/tsuzuri}
 out=${OUT:-out}
 mkdir -p "$out"
 tmp=$(mktemp -d)
+app_pid= xvfb_pid=
 trap 'kill $app_pid $xvfb_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# Built now, while HOME is still the user's (and so is Go's module cache):
+# it reads the data folder after the app has quit.
+go build -o "$tmp/tsuzuri" ./cmd/tsuzuri
 
 display=:$((90 + RANDOM % 100))
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
@@ -42,3 +49,23 @@ if [ "$colours" -lt 16 ]; then
   exit 1
 fi
 echo "smoke-window: window up, screenshot $out/window.png ($colours colours)"
+
+# Without a window manager, a click gives the webview the keyboard.
+xdotool mousemove 640 700 click 1 2>/dev/null
+sleep 0.5
+xdotool key ctrl+n 2>/dev/null
+sleep 1.5
+xdotool type --delay 30 "quit right after typing" 2>/dev/null
+xdotool key ctrl+q 2>/dev/null
+for _ in $(seq 60); do kill -0 "$app_pid" 2>/dev/null || break; sleep 0.25; done
+if kill -0 "$app_pid" 2>/dev/null; then
+  echo "smoke-window: the app did not quit within 15 s of Ctrl+Q; log:" >&2
+  cat "$out/window.log" >&2
+  exit 1
+fi
+found=$("$tmp/tsuzuri" search --json '"quit right after typing"')
+if ! grep -q '"total":1' <<<"$found"; then
+  echo "smoke-window: the note typed just before quitting was lost: $found" >&2
+  exit 1
+fi
+echo "smoke-window: a note typed just before Ctrl+Q was saved"
