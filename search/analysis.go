@@ -92,12 +92,13 @@ func gramTerms(folded []byte, emit func(term []byte)) {
 
 // wordTerms calls emit with each term of the word view of folded text.
 func wordTerms(folded []byte, emit func(term []byte)) {
-	eachRun(folded, func(kind runKind, run []byte, _ int) {
+	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
+	eachRun(folded, func(kind runKind, run []byte, start int) {
 		if kind == runJapanese {
 			Words(run, emit)
 		}
+		pairs.run(kind, run, start)
 	})
-	wordPairs(folded, emit)
 }
 
 // wordPairs calls emit with each two words (Latin, digits) that stand next
@@ -107,18 +108,28 @@ func wordTerms(folded []byte, emit func(term []byte)) {
 // the pairs let a quoted phrase match only where its words stand together,
 // and rank words typed together above the same words scattered.
 func wordPairs(folded []byte, emit func(pair []byte)) {
-	prevStart, prevEnd := -1, -1
-	eachRun(folded, func(kind runKind, run []byte, start int) {
-		if kind != runWord {
-			prevStart = -1
-			return
-		}
-		end := start + len(run)
-		if prevStart >= 0 && start == prevEnd+1 && folded[prevEnd] != '\n' && end-prevStart <= maxTermBytes {
-			emit(folded[prevStart:end])
-		}
-		prevStart, prevEnd = start, end
-	})
+	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
+	eachRun(folded, pairs.run)
+}
+
+// wordPairer finds word pairs run by run, so the word view needs no pass
+// of its own for them.
+type wordPairer struct {
+	folded             []byte
+	emit               func(pair []byte)
+	prevStart, prevEnd int
+}
+
+func (p *wordPairer) run(kind runKind, run []byte, start int) {
+	if kind != runWord {
+		p.prevStart = -1
+		return
+	}
+	end := start + len(run)
+	if p.prevStart >= 0 && start == p.prevEnd+1 && p.folded[p.prevEnd] != '\n' && end-p.prevStart <= maxTermBytes {
+		p.emit(p.folded[p.prevStart:end])
+	}
+	p.prevStart, p.prevEnd = start, end
 }
 
 // grams calls fn with each pair of adjacent characters of a Japanese run and
