@@ -279,7 +279,7 @@ func (s *Service) startIndexer(ctx context.Context, onIndexed func(indexed int))
 
 func (ix *indexer) sync(ctx context.Context) error {
 	ix.s.syncMu.Lock()
-	defer ix.s.syncMu.Unlock()
+	defer ix.s.unlockSync(ctx)
 	base := ix.indexed
 	return ix.s.syncIndexLocked(ctx, func(done int) {
 		ix.indexed = base + done

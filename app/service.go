@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tsuzuri/tsuzuri/attach"
 	"github.com/tsuzuri/tsuzuri/diary"
@@ -39,7 +40,11 @@ type Service struct {
 
 	// syncMu makes index catch-up single-file: two goroutines replaying the
 	// same changes would only waste work, but Reset during a replay would not.
-	syncMu sync.Mutex
+	// A write that finds it held (an import or a rebuild is replaying) sets
+	// syncPending and returns; whoever holds it looks at syncPending once
+	// it lets go (see unlockSync), so no committed write waits unindexed.
+	syncMu      sync.Mutex
+	syncPending atomic.Bool
 }
 
 // Open opens the data folder, creating it on first use, and brings the search
@@ -120,8 +125,18 @@ const syncBatch = 1000
 // consistent and the next call repairs the gap.
 func (s *Service) syncIndex(ctx context.Context) error {
 	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
+	defer s.unlockSync(ctx)
 	return s.syncIndexLocked(ctx, nil)
+}
+
+// unlockSync releases syncMu and indexes what was written while it was
+// held. Those writes were committed, so their indexing does not stop with
+// the holder's context.
+func (s *Service) unlockSync(ctx context.Context) {
+	s.syncMu.Unlock()
+	if s.syncPending.Load() {
+		s.afterWrite(context.WithoutCancel(ctx))
+	}
 }
 
 func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) error {
@@ -165,12 +180,22 @@ func toDocument(e *diary.Entry) search.Document {
 	return search.Document{ID: e.ID, Title: e.Title, Body: e.Body, Date: e.Date, Tags: e.Tags}
 }
 
-// afterWrite updates the index after a committed write. The write already
-// succeeded, so an index failure is logged, not returned: the change feed
-// keeps the change, and the next sync (or the next start) indexes it.
+// afterWrite updates the index after a committed write, unless a catch-up
+// is running: then the write is left to it rather than waiting for it (a
+// save during a large import would otherwise wait for the whole import).
+// The write already succeeded, so an index failure is logged, not returned:
+// the change feed keeps the change, and the next sync (or the next start)
+// indexes it.
 func (s *Service) afterWrite(ctx context.Context) {
-	if err := s.syncIndex(ctx); err != nil {
-		s.log.Error("index update failed; it will be retried", "err", err)
+	s.syncPending.Store(true)
+	for s.syncPending.Load() && s.syncMu.TryLock() {
+		s.syncPending.Store(false)
+		err := s.syncIndexLocked(ctx, nil)
+		s.syncMu.Unlock()
+		if err != nil {
+			s.log.Error("index update failed; it will be retried", "err", err)
+			return
+		}
 	}
 }
 
@@ -181,7 +206,7 @@ func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) e
 		return fmt.Errorf("count entries: %w", err)
 	}
 	s.syncMu.Lock()
-	defer s.syncMu.Unlock()
+	defer s.unlockSync(ctx)
 	if err := s.index.Reset(); err != nil {
 		return fmt.Errorf("reset index: %w", err)
 	}

@@ -85,6 +85,33 @@ func TestSaveSearchTrashRestore(t *testing.T) {
 	}
 }
 
+// A save while a long catch-up holds the index (an import's indexer, a
+// rebuild) returns without waiting for it, and is searchable once the
+// catch-up lets go.
+func TestSaveDuringACatchUpDoesNotWaitForIt(t *testing.T) {
+	ctx := context.Background()
+	s := openService(t, t.TempDir())
+	defer s.Close()
+	s.syncMu.Lock() // as an import's indexer holds it while it replays
+	saved := make(chan error, 1)
+	go func() {
+		_, err := s.SaveEntry(ctx, EntryInput{Title: "割り込みのメモ", Body: "読み込みの途中で書いた。", Date: "2024-01-01"})
+		saved <- err
+	}()
+	select {
+	case err := <-saved:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the save is waiting for the catch-up to finish")
+	}
+	s.unlockSync(ctx)
+	if got := searchIDs(t, s, "割り込み"); len(got) != 1 {
+		t.Errorf("after the catch-up the new entry is not found: %v", got)
+	}
+}
+
 func TestSecondOpenIsLocked(t *testing.T) {
 	dir := t.TempDir()
 	s := openService(t, dir)
