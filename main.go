@@ -44,10 +44,7 @@ func main() {
 	}
 	prefs := desktop.LoadPrefs(prefsPath)
 	shell := &wailsShell{}
-	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs,
-		func(ctx context.Context, dir string) (*app.Service, error) {
-			return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
-		})
+	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs, app.Open)
 	shell.backend = backend
 
 	v := prefs.Values()

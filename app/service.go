@@ -27,6 +27,22 @@ type Options struct {
 	DataDir string
 	// Logger receives details of unexpected failures; nil discards them.
 	Logger *slog.Logger
+	// IndexInBackground makes Open return once the database and the index
+	// are open, and bring the index up to date afterwards when it is far
+	// behind: after an upgrade that rebuilds the index, or a crash in a
+	// large import, that can take a minute, which a window should not spend
+	// blank. Searches meanwhile find what is indexed so far. Otherwise, or
+	// when only a few changes are missing, Open waits for it.
+	IndexInBackground bool
+	// IndexProgress, with IndexInBackground, hears how that goes.
+	IndexProgress func(IndexProgress)
+}
+
+// IndexProgress is how far bringing the index up to date has come.
+type IndexProgress struct {
+	Done     int  // entries indexed so far
+	Total    int  // entries in the diary
+	Finished bool // the index is up to date (or gave up; the log says why)
 }
 
 // Service is an open data folder.
@@ -45,6 +61,11 @@ type Service struct {
 	// it lets go (see unlockSync), so no committed write waits unindexed.
 	syncMu      sync.Mutex
 	syncPending atomic.Bool
+
+	// background is the catch-up Open started with IndexInBackground;
+	// Close stops it and waits for it.
+	background       sync.WaitGroup
+	cancelBackground context.CancelFunc
 }
 
 // Open opens the data folder, creating it on first use, and brings the search
@@ -77,7 +98,57 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
+	if !opts.IndexInBackground || s.indexBacklog(ctx) <= syncBatch {
+		if err := s.syncIndex(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("bring the search index up to date: %w", err)
+		}
+		return s, nil
+	}
+	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancelBackground = cancel
+	// Taken here, not in the goroutine: a write made before the goroutine
+	// runs must leave the catch-up to it, not do it itself.
+	s.syncMu.Lock()
+	s.background.Go(func() { s.catchUpLocked(bg, opts.IndexProgress) })
 	return s, nil
+}
+
+// indexBacklog is about how many changes the index is behind the database:
+// a few are caught up at once, many in the background. -1 if unknown, for
+// the caught-up-at-once path to report the error.
+func (s *Service) indexBacklog(ctx context.Context) int64 {
+	last, err := s.store.LastSeq(ctx)
+	if err != nil {
+		return -1
+	}
+	seq, err := s.index.Seq()
+	if err != nil {
+		return -1
+	}
+	return last - seq
+}
+
+// catchUpLocked brings the index up to date, reporting as it goes, and
+// releases syncMu, which the caller holds.
+func (s *Service) catchUpLocked(ctx context.Context, progress func(IndexProgress)) {
+	if progress == nil {
+		progress = func(IndexProgress) {}
+	}
+	total := 0
+	if st, err := s.store.Stats(ctx); err == nil {
+		total = st.Entries
+	}
+	done := 0
+	err := s.syncIndexLocked(ctx, func(n int) {
+		done = n
+		progress(IndexProgress{Done: done, Total: total})
+	})
+	s.unlockSync(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.log.Error("bring the search index up to date; the next start tries again", "err", err)
+	}
+	progress(IndexProgress{Done: done, Total: total, Finished: true})
 }
 
 func (s *Service) open(ctx context.Context) error {
@@ -91,14 +162,15 @@ func (s *Service) open(ctx context.Context) error {
 		return fmt.Errorf("open search index: %w", err)
 	}
 	s.index = index
-	if err := s.syncIndex(ctx); err != nil {
-		return fmt.Errorf("bring the search index up to date: %w", err)
-	}
 	return nil
 }
 
 // Close releases the data folder. It is safe on a partly opened Service.
 func (s *Service) Close() error {
+	if s.cancelBackground != nil {
+		s.cancelBackground()
+		s.background.Wait()
+	}
 	var errs []error
 	if s.index != nil {
 		errs = append(errs, s.index.Close())

@@ -178,6 +178,90 @@ func TestDeletedIndexIsRebuilt(t *testing.T) {
 	}
 }
 
+// With IndexInBackground, a data folder whose index must be rebuilt opens
+// at once: entries can be read and written while the index catches up, and
+// the catch-up reports its progress and its end.
+func TestIndexRebuildsInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 3000)
+	s := openService(t, dir)
+	if _, err := s.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
+		t.Fatal(err)
+	}
+
+	reports := make(chan IndexProgress, 100)
+	s, err := Open(ctx, Options{DataDir: dir, IndexInBackground: true, IndexProgress: func(p IndexProgress) {
+		select {
+		case reports <- p:
+		default: // a slow reader misses a report, not the last one
+			if p.Finished {
+				reports <- p
+			}
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.GetEntry(ctx, "entry-002999"); err != nil {
+		t.Errorf("reading an entry while the index catches up: %v", err)
+	}
+	added, err := s.SaveEntry(ctx, EntryInput{Title: "再構築中のメモ", Body: "索引の作り直し中に書いた。", Date: "2024-03-03"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last IndexProgress
+	timeout := time.After(2 * time.Minute)
+	for !last.Finished {
+		select {
+		case last = <-reports:
+		case <-timeout:
+			t.Fatalf("the catch-up did not finish; last report %+v", last)
+		}
+	}
+	if last.Total < 3000 || last.Done < 3000 {
+		t.Errorf("last report %+v, want all 3000 entries done", last)
+	}
+	if n, _ := s.IndexedCount(); n != 3001 {
+		t.Errorf("index holds %d entries, want 3001", n)
+	}
+	if got := searchIDs(t, s, "再構築中"); len(got) != 1 || got[0] != added.ID {
+		t.Errorf("the entry saved during the catch-up: %v", got)
+	}
+}
+
+// Closing during a background catch-up stops it; the next start finishes it.
+func TestCloseStopsABackgroundCatchUp(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 2000)
+	s := openService(t, dir)
+	if _, err := s.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	os.RemoveAll(filepath.Join(dir, "index"))
+	s, err := Open(ctx, Options{DataDir: dir, IndexInBackground: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openService(t, dir)
+	defer s.Close()
+	if n, _ := s.IndexedCount(); n != 2000 {
+		t.Errorf("after reopening, the index holds %d entries, want 2000", n)
+	}
+}
+
 func writeJSONL(t *testing.T, path string, n int) {
 	t.Helper()
 	f, err := os.Create(path)

@@ -51,7 +51,7 @@ type Backend struct {
 	emit  Emitter
 	shell Shell
 	prefs *Prefs
-	open  func(ctx context.Context, dir string) (*app.Service, error)
+	open  func(ctx context.Context, opts app.Options) (*app.Service, error)
 
 	mu     sync.RWMutex
 	svc    *app.Service
@@ -75,7 +75,7 @@ type Status struct {
 
 // NewBackend returns a Backend that opens dataDir with open.
 func NewBackend(ctx context.Context, log *slog.Logger, emit Emitter, shell Shell, prefs *Prefs,
-	open func(ctx context.Context, dir string) (*app.Service, error)) *Backend {
+	open func(ctx context.Context, opts app.Options) (*app.Service, error)) *Backend {
 	return &Backend{ctx: ctx, log: log, emit: emit, shell: shell, prefs: prefs, open: open,
 		jobs: map[string]context.CancelFunc{}, ready: make(chan struct{})}
 }
@@ -91,7 +91,13 @@ func (b *Backend) Open() Status {
 	if b.svc != nil {
 		return b.status
 	}
-	svc, err := b.open(b.ctx, dir)
+	// The window must not stay blank while the index catches up (after an
+	// upgrade rebuilds it, that is a minute for a large diary): it catches
+	// up in the background, and the UI shows how far it has come.
+	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true,
+		IndexProgress: func(p app.IndexProgress) {
+			b.emit.Emit("index:progress", map[string]any{"done": p.Done, "total": p.Total, "finished": p.Finished})
+		}})
 	if err != nil {
 		b.log.Error("open data folder", "dir", dir, "err", err)
 		b.status = Status{Code: diary.ErrorCode(err), Message: openMessage(err, dir), DataDir: dir}

@@ -69,9 +69,7 @@ func newBackend(t *testing.T, dir string) (*Backend, *recorder) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	b := NewBackend(context.Background(), log, rec, rec, prefs, func(ctx context.Context, dir string) (*app.Service, error) {
-		return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
-	})
+	b := NewBackend(context.Background(), log, rec, rec, prefs, app.Open)
 	t.Cleanup(func() { b.Close() })
 	return b, rec
 }

@@ -37,9 +37,7 @@ func main() {
 	prefs := desktop.LoadPrefs(filepath.Join(*data, "..", filepath.Base(*data)+"-settings.json"))
 	_ = prefs.Update(func(v *desktop.PrefValues) { v.DataDir = *data })
 	srv := server.New(*dist, *data)
-	backend := desktop.NewBackend(ctx, log, srv, srv, prefs, func(ctx context.Context, dir string) (*app.Service, error) {
-		return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
-	})
+	backend := desktop.NewBackend(ctx, log, srv, srv, prefs, app.Open)
 	backend.Open()
 	defer backend.Close()
 	srv.Bind(backend.Bind())

@@ -1,25 +1,7 @@
 // Importing through the dialog, on the data folder the diary specs left.
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-// notes writes n study-group notes as JSON Lines and returns the file.
-function notes(name, n) {
-  const lines = []
-  for (let i = 0; i < n; i++) {
-    lines.push(JSON.stringify({
-      id: `${name}-${i}`,
-      title: `勉強会メモ ${name} ${i}`,
-      body: `第${i}回の勉強会。Bytebase でスキーマ移行を試し、ポストモーテムの書き方を話した。\n`.repeat(8),
-      date: `2023-${String((i % 12) + 1).padStart(2, '0')}-15`,
-      tags: ['勉強会'],
-    }))
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-src-')), `${name}.jsonl`)
-  writeFileSync(file, lines.join('\n') + '\n')
-  return file
-}
+import { notes } from './notes.mjs'
 
 async function importFile({ page, url }, file, count) {
   await page.getByRole('button', { name: '読み込み', exact: true }).click()

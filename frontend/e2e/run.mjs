@@ -14,13 +14,16 @@ const out = join(root, 'out')
 mkdirSync(out, { recursive: true })
 const data = mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-'))
 
-function startBridge() {
-  // Built, then run directly: "go run" does not pass signals on to its child.
-  const bin = join(data, 'bridge')
-  const build = spawnSync('go', ['build', '-o', bin, './e2e/bridge'], { cwd: root, stdio: 'inherit' })
-  if (build.status !== 0) throw new Error('building the bridge failed')
+// Built, then run directly: "go run" does not pass signals on to its child.
+const bridgeBin = join(data, 'bridge')
+const build = spawnSync('go', ['build', '-o', bridgeBin, './e2e/bridge'], { cwd: root, stdio: 'inherit' })
+if (build.status !== 0) throw new Error('building the bridge failed')
+
+// startBridge serves the built UI over the core on the data folder diary;
+// specs that need a data folder of their own start one more.
+function startBridge(diary) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(bin, ['--data', join(data, 'diary'), '--addr', '127.0.0.1:0', '--dist', 'frontend/dist'], {
+    const proc = spawn(bridgeBin, ['--data', diary, '--addr', '127.0.0.1:0', '--dist', 'frontend/dist'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, LANG: 'ja_JP.UTF-8', HOME: data, XDG_CONFIG_HOME: join(data, 'config') },
@@ -37,7 +40,7 @@ function startBridge() {
   })
 }
 
-const { proc, url } = await startBridge()
+const { proc, url } = await startBridge(join(data, 'diary'))
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -54,7 +57,7 @@ try {
       page.on('pageerror', (e) => errors.push(String(e)))
       const started = Date.now()
       try {
-        await fn({ page, url, out })
+        await fn({ page, url, out, startBridge, root })
         if (errors.length) throw new Error('errors in the page: ' + errors.join('; '))
         console.log(`ok   ${name} (${Date.now() - started} ms)`)
       } catch (e) {

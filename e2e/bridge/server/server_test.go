@@ -30,9 +30,7 @@ func start(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	srv := server.New(dist, data)
-	backend := desktop.NewBackend(context.Background(), log, srv, srv, prefs, func(ctx context.Context, dir string) (*app.Service, error) {
-		return app.Open(ctx, app.Options{DataDir: dir, Logger: log})
-	})
+	backend := desktop.NewBackend(context.Background(), log, srv, srv, prefs, app.Open)
 	if s := backend.Open(); !s.Ready {
 		t.Fatalf("open data folder: %+v", s)
 	}
