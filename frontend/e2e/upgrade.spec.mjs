@@ -20,6 +20,8 @@ export const tests = [
     try {
       await page.goto(url)
       await page.locator('.entry', { hasText: '勉強会メモ upgrade' }).first().waitFor()
+      // The notes are all from 2023: the calendar opens there, not on an empty year.
+      await page.locator('.calendar .head span', { hasText: '2023' }).waitFor()
       const bar = page.getByRole('status').filter({ hasText: '検索用の索引を作っています' })
       await bar.waitFor({ timeout: 30_000 })
       await page.screenshot({ path: join(out, 'e2e-index-rebuild.png') })
