@@ -178,22 +178,30 @@ func TestDeletedIndexIsRebuilt(t *testing.T) {
 	}
 }
 
-// With IndexInBackground, a data folder whose index must be rebuilt opens
-// at once: entries can be read and written while the index catches up, and
-// the catch-up reports its progress and its end.
-func TestIndexRebuildsInTheBackground(t *testing.T) {
-	ctx := context.Background()
+// diaryWithoutIndex makes a data folder of n imported entries whose search
+// index is gone, as after an upgrade that changes the index.
+func diaryWithoutIndex(t *testing.T, n int) string {
+	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(t.TempDir(), "many.jsonl")
-	writeJSONL(t, src, 3000)
+	writeJSONL(t, src, n)
 	s := openService(t, dir)
-	if _, err := s.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
+	if _, err := s.Import(context.Background(), ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
 	if err := os.RemoveAll(filepath.Join(dir, "index")); err != nil {
 		t.Fatal(err)
 	}
+	return dir
+}
+
+// With IndexInBackground, a data folder whose index must be rebuilt opens
+// at once: entries can be read and written while the index catches up, and
+// the catch-up reports its progress and its end.
+func TestIndexRebuildsInTheBackground(t *testing.T) {
+	ctx := context.Background()
+	dir := diaryWithoutIndex(t, 3000)
 
 	reports := make(chan IndexProgress, 100)
 	s, err := Open(ctx, Options{DataDir: dir, IndexInBackground: true, IndexProgress: func(p IndexProgress) {
@@ -239,15 +247,7 @@ func TestIndexRebuildsInTheBackground(t *testing.T) {
 // Closing during a background catch-up stops it; the next start finishes it.
 func TestCloseStopsABackgroundCatchUp(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	src := filepath.Join(t.TempDir(), "many.jsonl")
-	writeJSONL(t, src, 2000)
-	s := openService(t, dir)
-	if _, err := s.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	os.RemoveAll(filepath.Join(dir, "index"))
+	dir := diaryWithoutIndex(t, 2000)
 	s, err := Open(ctx, Options{DataDir: dir, IndexInBackground: true})
 	if err != nil {
 		t.Fatal(err)
