@@ -56,37 +56,32 @@ func init() {
 			panic(fmt.Sprintf("register Tsuzuri's analysis: %v", err))
 		}
 	}
-	must(registry.RegisterCharFilter(foldCharFilterName, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
-		return foldCharFilter{}, nil
-	}))
-	must(registry.RegisterCharFilter(tagFoldName, func(map[string]any, *registry.Cache) (analysis.CharFilter, error) {
-		return tagFoldCharFilter{}, nil
-	}))
-	must(registry.RegisterAnalyzer(tagName, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-		fold, err := cache.CharFilterNamed(tagFoldName)
-		if err != nil {
-			return nil, err
-		}
-		tok, err := cache.TokenizerNamed(single.Name)
-		if err != nil {
-			return nil, err
-		}
-		return &analysis.DefaultAnalyzer{CharFilters: []analysis.CharFilter{fold}, Tokenizer: tok}, nil
-	}))
+	must(registry.RegisterCharFilter(foldCharFilterName, charFilter(foldCharFilter{})))
+	must(registry.RegisterCharFilter(tagFoldName, charFilter(tagFoldCharFilter{})))
+	must(registry.RegisterAnalyzer(tagName, foldingAnalyzer(tagFoldName, single.Name)))
 	for name, v := range map[string]view{gramName: gramView, wordName: wordView} {
 		must(registry.RegisterTokenizer(name, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 			return viewTokenizer{v}, nil
 		}))
-		must(registry.RegisterAnalyzer(name, func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-			fold, err := cache.CharFilterNamed(foldCharFilterName)
-			if err != nil {
-				return nil, err
-			}
-			tok, err := cache.TokenizerNamed(name)
-			if err != nil {
-				return nil, err
-			}
-			return &analysis.DefaultAnalyzer{CharFilters: []analysis.CharFilter{fold}, Tokenizer: tok}, nil
-		}))
+		must(registry.RegisterAnalyzer(name, foldingAnalyzer(foldCharFilterName, name)))
+	}
+}
+
+func charFilter(f analysis.CharFilter) registry.CharFilterConstructor {
+	return func(map[string]any, *registry.Cache) (analysis.CharFilter, error) { return f, nil }
+}
+
+// foldingAnalyzer is the registered char filter fold, then tokenizer tok.
+func foldingAnalyzer(fold, tok string) registry.AnalyzerConstructor {
+	return func(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+		f, err := cache.CharFilterNamed(fold)
+		if err != nil {
+			return nil, err
+		}
+		t, err := cache.TokenizerNamed(tok)
+		if err != nil {
+			return nil, err
+		}
+		return &analysis.DefaultAnalyzer{CharFilters: []analysis.CharFilter{f}, Tokenizer: t}, nil
 	}
 }
