@@ -1,5 +1,5 @@
 import { translate, type Lang, type MessageKey } from './i18n'
-import { ApiError, toApiError } from './api'
+import { toApiError } from './api'
 
 export type View = 'timeline' | 'trash'
 export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help'
@@ -55,7 +55,7 @@ export function errorText(err: { code: string; message: string }): string {
 
 /** fail shows a failure as a human message; details stay in the Go log. */
 export function fail(reason: unknown): void {
-  notify(errorText(reason instanceof ApiError ? reason : toApiError(reason)), 'error')
+  notify(errorText(toApiError(reason)), 'error')
 }
 
 export function openEntry(id: string, terms: string[] = []): void {
