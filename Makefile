@@ -23,7 +23,7 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 chromium python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-windows-build lint bench clean
+.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-windows-build lint bench lexicon clean
 
 run: build
 	./$(APP_BIN)
@@ -81,6 +81,15 @@ test-windows-build: deps-wails frontend
 
 bench:
 	$(GO) run ./cmd/tsuzuri bench --corpus ../shared/corpus
+
+# Search's dictionaries (lexicon/*.tsv.gz) are generated from pinned sources
+# and committed, as x/text does with its tables; this regenerates them. The
+# UniDic version is pinned in lexicon/gen/go.mod.
+SUDACHI_SYNONYMS := sudachi-synonyms-dictionary@18.0.0
+lexicon:
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	(cd $$tmp && npm pack --silent $(SUDACHI_SYNONYMS) >/dev/null && tar xzf *.tgz) && \
+	cd lexicon/gen && $(GO) run . -sudachi $$tmp/package/sudachi-synonyms-dictionary.json -out ..
 
 clean:
 	rm -rf build/bin out frontend/dist/assets frontend/dist/index.html
