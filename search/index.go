@@ -54,6 +54,18 @@ type Index struct {
 	// waits until the last applied one is, so a clean exit never leaves
 	// work for the next start.
 	applied, persisted atomic.Int64
+
+	userSynonyms atomic.Pointer[Synonyms]
+}
+
+// SetSynonyms replaces the user's synonyms; searches from now on use them.
+func (ix *Index) SetSynonyms(s Synonyms) { ix.userSynonyms.Store(&s) }
+
+func (ix *Index) synonyms() Synonyms {
+	if s := ix.userSynonyms.Load(); s != nil {
+		return *s
+	}
+	return nil
 }
 
 // flushWait bounds how long Close waits for the index to reach the disk.

@@ -25,14 +25,19 @@ type Result struct {
 	Hits  []Hit
 	Tags  []Facet
 	Years []Facet
-	// Terms are the folded words and phrases searched for, to highlight.
+	// Terms are the folded words and phrases searched for, to highlight:
+	// as typed, and the other spellings that found variant hits.
 	Terms []string
+	// Suggestion is the query as the diary writes it, when nothing matched
+	// as typed and another spelling did ("もしかして").
+	Suggestion string
 }
 
 // Hit is a matching entry.
 type Hit struct {
 	ID    string
 	Score float64
+	Match string // MatchExact or MatchVariant
 }
 
 // Facet is a value and how many results have it.
@@ -49,8 +54,16 @@ const (
 	boostWord  = 6.0
 )
 
+// How a hit matched: the query as typed, or another way of writing it.
+const (
+	MatchExact   = "exact"
+	MatchVariant = "variant"
+)
+
 // Search runs req. Any query string is valid; one with nothing to search
-// for finds nothing.
+// for finds nothing. Entries that match the query as typed come first; when
+// they do not fill the page, entries that match another spelling of its
+// words follow (see variants.go).
 func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	limit := req.Limit
 	if limit <= 0 {
@@ -68,7 +81,59 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if bq == nil {
 		return res, nil
 	}
-	sr := bleve.NewSearchRequestOptions(bq, limit, offset, false)
+
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.idx == nil {
+		return nil, fmt.Errorf("search: index is closed")
+	}
+	if err := ix.run(ctx, res, bq, scored, req, limit, offset, MatchExact); err != nil {
+		return nil, err
+	}
+	exact := res.Total
+	if !scored || uint64(offset+limit) <= exact {
+		return res, nil
+	}
+	v, err := ix.vocabulary()
+	if err != nil {
+		return nil, err
+	}
+	defer v.close()
+	e := &expander{v: v, synonyms: ix.synonyms(), typed: req.Query}
+	for _, round := range []func(Query) (Query, []string, string){e.spellingRound, e.typoRound, e.partsRound} {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		vq, terms, suggestion := round(q)
+		if terms == nil {
+			continue
+		}
+		alt, _ := compile(vq)
+		if alt == nil {
+			continue
+		}
+		b := bleve.NewBooleanQuery()
+		b.AddMust(alt)
+		b.AddMustNot(bq)
+		if err := ix.run(ctx, res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
+			return nil, err
+		}
+		if res.Total > exact {
+			res.Terms = append(res.Terms, terms...)
+			if exact == 0 {
+				res.Suggestion = suggestion
+			}
+		}
+		if res.Total > 0 {
+			break
+		}
+	}
+	return res, nil
+}
+
+// run searches bq and adds its hits, total and facets to res.
+func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bool, req Request, limit, offset int, match string) error {
+	sr := bleve.NewSearchRequestOptions(bq, max(limit, 0), offset, false)
 	if req.Sort == "date" || !scored {
 		sr.SortBy([]string{"-" + fieldDate, "-_id"})
 	} else {
@@ -78,32 +143,37 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		sr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
 		sr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
 	}
-
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.idx == nil {
-		return nil, fmt.Errorf("search: index is closed")
-	}
 	out, err := ix.idx.SearchInContext(ctx, sr)
 	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", req.Query, err)
+		return fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	res.Total = out.Total
+	res.Total += out.Total
 	for _, h := range out.Hits {
-		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score})
+		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: match})
 	}
 	if f, ok := out.Facets[fieldTagF]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			res.Tags = append(res.Tags, Facet{Name: t.Term, Count: t.Count})
+			res.Tags = addFacet(res.Tags, t.Term, t.Count)
 		}
+		sort.SliceStable(res.Tags, func(i, j int) bool { return res.Tags[i].Count > res.Tags[j].Count })
 	}
 	if f, ok := out.Facets[fieldYear]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
-			res.Years = append(res.Years, Facet{Name: t.Term, Count: t.Count})
+			res.Years = addFacet(res.Years, t.Term, t.Count)
 		}
 		sort.Slice(res.Years, func(i, j int) bool { return res.Years[i].Name > res.Years[j].Name })
 	}
-	return res, nil
+	return nil
+}
+
+func addFacet(fs []Facet, name string, count int) []Facet {
+	for i := range fs {
+		if fs[i].Name == name {
+			fs[i].Count += count
+			return fs
+		}
+	}
+	return append(fs, Facet{Name: name, Count: count})
 }
 
 // compile turns a parsed query into a Bleve query; scored is false when the

@@ -1,0 +1,536 @@
+package search
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/tsuzuri/tsuzuri/lexicon"
+)
+
+// People do not remember how they wrote something. When a query finds less
+// than a page literally, search looks for the other ways the text may write
+// each word, in rounds that go from near-certain to guesswork, and stops at
+// the first round that finds anything:
+//
+//  1. spellings of the same word: okurigana and kanji/kana (打合せ,
+//     打ち合わせ), long vowels and small kana inside loanwords (サーバー
+//     アクション, サーバアクション), compounds glued or with の (障害訓練,
+//     障害の訓練; SecurityHub, Security Hub), loanwords across scripts
+//     (postmortem, ポストモーテム), abbreviations (k8s, Kubernetes), readings
+//     (しょうがい, shougai → 障害), and the user's own synonyms;
+//  2. typos and IME mis-conversions: a word read the same but written with
+//     other kanji (以降 for 移行), one character wrong or missing
+//     (ストップウッチ, コロナ渦);
+//  3. the words of a compound anywhere in the entry.
+//
+// Every candidate is checked against the index's own terms, so a variant is
+// searched only if the diary uses it; literal matches always come first.
+
+// maxVariants bounds the alternatives of one query word, most used first.
+const maxVariants = 8
+
+// expander finds the variants of query words.
+type expander struct {
+	v        *vocabulary
+	synonyms Synonyms
+	typed    string // the query as typed, to suggest a correction of
+}
+
+// candidate is a way to write a query word and how often the diary has it.
+type candidate struct {
+	text string
+	freq uint64
+}
+
+// spellings returns other ways the text may write t (round 1), most used
+// first, each folded.
+func (e *expander) spellings(t Term) []candidate {
+	f := Fold(t.Text)
+	c := e.collector(f)
+	segs := segments(f)
+	for i := range segs {
+		for j := i + 1; j <= len(segs) && j-i <= 3; j++ {
+			from, to := segs[i].start, segs[j-1].end
+			for _, alt := range e.wordVariants(f[from:to]) {
+				c.add(f[:from] + alt + f[to:])
+			}
+		}
+	}
+	e.composeLoanwords(f, segs, c)
+	e.compounds(t, f, segs, c)
+	for _, s := range segs {
+		if s.kind == segHiragana && utf8.RuneCountInString(s.text) >= 3 {
+			for _, w := range e.readingWords(s.text) {
+				c.add(f[:s.start] + w + f[s.end:])
+			}
+		}
+		if s.kind == segLatin && e.v.docFreq(fieldText, s.text) == 0 {
+			if kana, ok := romajiToKana(s.text); ok && utf8.RuneCountInString(kana) >= 3 {
+				for _, w := range e.readingWords(kana) {
+					c.add(f[:s.start] + w + f[s.end:])
+				}
+			}
+		}
+	}
+	// Long vowels and small kana: a katakana word the diary never wrote
+	// may stand there spelled a little differently.
+	for _, cand := range append([]string{f}, c.pending()...) {
+		for _, s := range segments(cand) {
+			if s.kind != segKatakana || utf8.RuneCountInString(s.text) < 3 || e.v.docFreq(fieldWord, s.text) > 0 {
+				continue
+			}
+			key := kanaSkeleton(s.text)
+			for _, near := range e.v.near(fieldWord, s.text, 2) {
+				if kanaSkeleton(near.Term) == key {
+					c.add(cand[:s.start] + near.Term + cand[s.end:])
+				}
+			}
+		}
+	}
+	return c.best()
+}
+
+// wordVariants lists what the dictionaries and the user's synonyms give for
+// one word or phrase of a query.
+func (e *expander) wordVariants(w string) []string {
+	out := append(lexicon.Variants(w), e.synonyms[w]...)
+	if isLatinText(w) {
+		out = append(out, lexicon.Loanwords(w)...)
+		if glued := strings.ReplaceAll(w, " ", ""); glued != w {
+			out = append(out, glued)
+			out = append(out, lexicon.Loanwords(glued)...)
+		}
+		out = append(out, e.numeronym(w)...)
+	}
+	return out
+}
+
+// numeronym expands k8s, a11y, i18n: a first letter, how many letters
+// follow, a last letter. The words it may stand for come from the diary
+// itself and from the loanwords the dictionary knows.
+func (e *expander) numeronym(w string) []string {
+	n := len(w)
+	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
+		return nil
+	}
+	count := 0
+	for _, r := range w[1 : n-1] {
+		if r < '0' || r > '9' {
+			return nil
+		}
+		count = count*10 + int(r-'0')
+	}
+	if count < 2 || count > 30 {
+		return nil
+	}
+	re := string(w[0]) + "[a-z]{" + itoa(count) + "}" + string(w[n-1])
+	var out []string
+	for _, d := range e.v.matching(fieldText, re, 8) {
+		out = append(out, d.Term)
+		out = append(out, lexicon.Loanwords(d.Term)...)
+	}
+	return out
+}
+
+// composeLoanwords writes two or three English words typed one after the
+// other as the katakana compound they became (memory leak → メモリリーク,
+// edge case → エッジケース), where the dictionary has no entry for the whole.
+func (e *expander) composeLoanwords(f string, segs []segment, c *collector) {
+	for i := 0; i+1 < len(segs); i++ {
+		for j := i + 2; j <= len(segs) && j-i <= 3; j++ {
+			words := segs[i:j]
+			latin := true
+			for _, s := range words {
+				latin = latin && s.kind == segLatin
+			}
+			if !latin || len(lexicon.Loanwords(f[words[0].start:words[len(words)-1].end])) > 0 {
+				continue
+			}
+			parts := []string{""}
+			for _, s := range words {
+				kata := lexicon.Loanwords(s.text)
+				if len(kata) == 0 {
+					parts = nil
+					break
+				}
+				var next []string
+				for _, p := range parts {
+					for _, k := range kata[:min(len(kata), 3)] {
+						next = append(next, p+k)
+					}
+				}
+				parts = next
+			}
+			for _, p := range parts {
+				c.add(f[:words[0].start] + p + f[words[len(words)-1].end:])
+			}
+		}
+	}
+}
+
+// compounds writes a compound glued or apart: 障害訓練 ↔ 障害の訓練,
+// SecurityHub ↔ Security Hub.
+func (e *expander) compounds(t Term, f string, segs []segment, c *collector) {
+	for i := 0; i+1 < len(segs); i++ {
+		a, b := segs[i], segs[i+1]
+		if a.end == b.start && a.kind != segHiragana && b.kind != segHiragana && a.kind != segOther && b.kind != segOther {
+			c.add(f[:a.end] + "の" + f[b.start:])
+		}
+		if a.kind == segLatin && b.kind == segLatin && b.start == a.end+1 {
+			c.add(f[:a.end] + f[b.start:])
+		}
+	}
+	// 障害の訓練 → 障害訓練: a の between two words that are not kana.
+	for i := 0; i < len(f); {
+		j := strings.Index(f[i:], "の")
+		if j < 0 {
+			break
+		}
+		at := i + j
+		before, _ := utf8.DecodeLastRuneInString(f[:at])
+		after, _ := utf8.DecodeRuneInString(f[at+len("の"):])
+		if (isHan(before) || isKatakana(before) || before == longVowel || isWordRune(before)) && (isHan(after) || isKatakana(after) || isWordRune(after)) {
+			c.add(f[:at] + f[at+len("の"):])
+		}
+		i = at + len("の")
+	}
+	// CamelCase as typed (SecurityHub) is two words.
+	if split := splitCamel(t.Text); split != t.Text {
+		c.add(Fold(split))
+	}
+}
+
+// readingWords lists kanji spellings of a reading that the diary uses: a
+// word of the dictionary, or a compound of several (しょうがいくんれん →
+// 障害訓練), found by reading the kana left to right and keeping only
+// spellings whose every character pair the index holds.
+func (e *expander) readingWords(kana string) []string {
+	type state struct {
+		at   int
+		text string
+	}
+	const beam = 24
+	states := []state{{0, ""}}
+	var done []string
+	for steps := 0; len(states) > 0 && steps < 8; steps++ {
+		var next []state
+		for _, s := range states {
+			for end := s.at; end < len(kana); {
+				_, size := utf8.DecodeRuneInString(kana[end:])
+				end += size
+				prefix := kana[s.at:end]
+				if !lexicon.IsReadingPrefix(prefix) {
+					break
+				}
+				for _, w := range lexicon.Words(prefix) {
+					text := s.text + w
+					if e.v.textFreq(text) == 0 {
+						continue
+					}
+					if end == len(kana) {
+						done = append(done, text)
+					} else {
+						next = append(next, state{end, text})
+					}
+				}
+			}
+		}
+		if len(next) > beam {
+			sort.Slice(next, func(i, j int) bool { return e.v.textFreq(next[i].text) > e.v.textFreq(next[j].text) })
+			next = next[:beam]
+		}
+		states = next
+	}
+	return done
+}
+
+// typos returns spellings of t that one slip of the keyboard or the IME
+// away (round 2): the same reading in other kanji, one character wrong
+// where the index holds nothing, a katakana word a letter off.
+func (e *expander) typos(t Term) []candidate {
+	f := Fold(t.Text)
+	c := e.collector(f)
+	for _, s := range segments(f) {
+		if s.kind == segKanji {
+			toks := analyse(s.text)
+			at := s.start
+			for i, tok := range toks {
+				for j := i; j < len(toks) && j < i+2; j++ {
+					end := at + len(strings.Join(toks[i:j+1], ""))
+					w := f[at:end]
+					for _, r := range lexicon.Readings(w) {
+						for _, h := range lexicon.Words(r) {
+							c.add(f[:at] + h + f[end:])
+						}
+					}
+				}
+				at += len(tok)
+			}
+		}
+		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 {
+			for _, near := range e.v.near(fieldWord, s.text, 1) {
+				c.add(f[:s.start] + near.Term + f[s.end:])
+			}
+		}
+	}
+	// A character pair the diary never has marks the slip (コロナ渦: ナ渦);
+	// the pairs it does have with one character changed say what was meant.
+	gramsAt(f, func(g string, at int) {
+		if utf8.RuneCountInString(g) != 2 || e.v.docFreq(fieldText, g) > 0 {
+			return
+		}
+		first, size := utf8.DecodeRuneInString(g)
+		for _, near := range e.v.near(fieldText, g, 1) {
+			r1, s1 := utf8.DecodeRuneInString(near.Term)
+			if utf8.RuneCountInString(near.Term) != 2 {
+				continue
+			}
+			if r1 == first { // second character replaced
+				c.add(f[:at+size] + near.Term[s1:] + f[at+len(g):])
+			} else if near.Term[s1:] == g[size:] { // first character replaced
+				c.add(f[:at] + near.Term[:s1] + f[at+size:])
+			}
+		}
+	})
+	return c.best()
+}
+
+// parts returns the words of a compound term to find anywhere in an entry
+// (round 3), or nil if it has only one.
+func (e *expander) parts(t Term) []string {
+	var out []string
+	for _, s := range segments(Fold(t.Text)) {
+		if s.kind == segKanji || s.kind == segKatakana || s.kind == segLatin {
+			for _, w := range splitKanji(s) {
+				if e.v.textFreq(w) > 0 {
+					out = append(out, w)
+				}
+			}
+		}
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
+}
+
+func splitKanji(s segment) []string {
+	if s.kind != segKanji || utf8.RuneCountInString(s.text) < 4 {
+		return []string{s.text}
+	}
+	var out []string
+	for _, tok := range analyse(s.text) {
+		if utf8.RuneCountInString(tok) >= 2 {
+			out = append(out, tok)
+		}
+	}
+	if len(out) == 0 {
+		return []string{s.text}
+	}
+	return out
+}
+
+// collector gathers candidates for one word, keeping those the diary uses.
+type collector struct {
+	e      *expander
+	self   string
+	seen   map[string]bool
+	list   []string
+	kept   []candidate
+	scored bool
+}
+
+func (e *expander) collector(self string) *collector {
+	return &collector{e: e, self: self, seen: map[string]bool{self: true}}
+}
+
+func (c *collector) add(s string) {
+	s = strings.TrimSpace(Fold(s))
+	if s == "" || c.seen[s] || len(c.list) >= 400 {
+		return
+	}
+	c.seen[s] = true
+	c.list = append(c.list, s)
+}
+
+func (c *collector) pending() []string { return append([]string(nil), c.list...) }
+
+// best returns the candidates the index holds, most used first.
+func (c *collector) best() []candidate {
+	var out []candidate
+	for _, s := range c.list {
+		if n := c.e.v.textFreq(s); n > 0 {
+			out = append(out, candidate{s, n})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].freq > out[j].freq })
+	return out[:min(len(out), maxVariants)]
+}
+
+// A segment is a piece of a folded query word: a Latin word, or a stretch
+// of one script in Japanese text (hiragana, katakana, kanji).
+type segment struct {
+	kind       segKind
+	text       string
+	start, end int
+}
+
+type segKind int
+
+const (
+	segOther segKind = iota
+	segLatin
+	segHiragana
+	segKatakana
+	segKanji
+)
+
+func kindOf(r rune) segKind {
+	switch {
+	case isHan(r):
+		return segKanji
+	case isKatakana(r) || r == longVowel:
+		return segKatakana
+	case isHiragana(r):
+		return segHiragana
+	case isWordRune(r):
+		return segLatin
+	}
+	return segOther
+}
+
+// segments cuts folded text where the script changes. Lookups join up to
+// three neighbours, so a word and its okurigana (受け渡し: 受, け, 渡, し)
+// are looked up together.
+func segments(f string) []segment {
+	var out []segment
+	for i := 0; i < len(f); {
+		r, size := utf8.DecodeRuneInString(f[i:])
+		k := kindOf(r)
+		j := i + size
+		for j < len(f) {
+			r2, s2 := utf8.DecodeRuneInString(f[j:])
+			k2 := kindOf(r2)
+			if k2 != k {
+				break
+			}
+			j += s2
+		}
+		if k != segOther {
+			out = append(out, segment{k, f[i:j], i, j})
+		}
+		i = j
+	}
+	return out
+}
+
+// kanaSkeleton is a katakana word without what spellings of loanwords
+// disagree on: long-vowel marks, small vowels (ウィ/ウイ), ヴ for ブ.
+func kanaSkeleton(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case longVowel, '・':
+			continue
+		case 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ':
+			r += 1
+		case 'ヴ':
+			r = 'ブ'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// splitCamel puts a space where a lower-case letter meets an upper-case
+// one: SecurityHub → Security Hub.
+func splitCamel(s string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range s {
+		if unicode.IsUpper(r) && unicode.IsLower(prev) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// gramsAt calls fn with each character pair of the Japanese runs of folded
+// text and its byte offset.
+func gramsAt(f string, fn func(g string, at int)) {
+	eachRun([]byte(f), func(kind runKind, run []byte, start int) {
+		if kind != runJapanese {
+			return
+		}
+		grams(run, func(g []byte, at int) { fn(string(g), start+at) })
+	})
+}
+
+func isLatinText(s string) bool {
+	return s != "" && strings.IndexFunc(s, func(r rune) bool { return !isWordRune(r) && r != ' ' && r != '-' && r != '.' }) < 0
+}
+
+func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' }
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// spellingRound, typoRound and partsRound rewrite q for one round: each
+// query word becomes a choice of itself and its variants. They return the
+// variants (to highlight) and the query as typed with each word written
+// its most used way, or nil variants when the round has nothing to try.
+func (e *expander) spellingRound(q Query) (Query, []string, string) {
+	return e.alternatives(q, e.spellings)
+}
+
+func (e *expander) typoRound(q Query) (Query, []string, string) {
+	return e.alternatives(q, e.typos)
+}
+
+func (e *expander) alternatives(q Query, find func(Term) []candidate) (Query, []string, string) {
+	out := q
+	out.Must = make([][]Term, len(q.Must))
+	var terms []string
+	suggestion := e.typed
+	for i, clause := range q.Must {
+		out.Must[i] = append([]Term(nil), clause...)
+		for _, t := range clause {
+			cands := find(t)
+			for _, c := range cands {
+				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase})
+				terms = append(terms, c.text)
+			}
+			if len(cands) > 0 {
+				suggestion = strings.Replace(suggestion, t.Text, cands[0].text, 1)
+			}
+		}
+	}
+	return out, terms, suggestion
+}
+
+func (e *expander) partsRound(q Query) (Query, []string, string) {
+	out := q
+	out.Must = nil
+	var terms []string
+	for _, clause := range q.Must {
+		if len(clause) == 1 && !clause[0].Phrase {
+			if parts := e.parts(clause[0]); parts != nil {
+				for _, p := range parts {
+					out.Must = append(out.Must, []Term{{Text: p}})
+				}
+				terms = append(terms, parts...)
+				continue
+			}
+		}
+		out.Must = append(out.Must, clause)
+	}
+	return out, terms, ""
+}

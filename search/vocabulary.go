@@ -1,0 +1,152 @@
+package search
+
+import (
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// vocabulary answers what the index's terms say about candidate spellings:
+// whether text written some way occurs at all, and which indexed words are
+// near a typed one. Variants are only worth searching for where the diary
+// actually uses them, and the index knows that at the cost of a dictionary
+// lookup. One vocabulary serves one search.
+type vocabulary struct {
+	r     index.IndexReader
+	fuzzy index.IndexReaderFuzzy
+	regex index.IndexReaderRegexp
+	df    map[string]uint64
+}
+
+func (ix *Index) vocabulary() (*vocabulary, error) {
+	adv, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("open index dictionary: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("open index dictionary: %w", err)
+	}
+	v := &vocabulary{r: r, df: map[string]uint64{}}
+	v.fuzzy, _ = r.(index.IndexReaderFuzzy)
+	v.regex, _ = r.(index.IndexReaderRegexp)
+	return v, nil
+}
+
+func (v *vocabulary) close() { v.r.Close() }
+
+// docFreq is how many documents hold term in field.
+func (v *vocabulary) docFreq(field, term string) uint64 {
+	key := field + "\x00" + term
+	if n, ok := v.df[key]; ok {
+		return n
+	}
+	var n uint64
+	if d, err := v.r.FieldDictRange(field, []byte(term), []byte(term)); err == nil {
+		if e, err := d.Next(); err == nil && e != nil && e.Term == term {
+			n = e.Count
+		}
+		d.Close()
+	}
+	v.df[key] = n
+	return n
+}
+
+// textFreq estimates how many documents contain text written as folded,
+// as a query for it matches (see textQuery): the document frequency of its
+// rarest word or character pair (0: nowhere).
+func (v *vocabulary) textFreq(folded string) uint64 {
+	least, any := uint64(math.MaxUint64), false
+	eachRun([]byte(folded), func(kind runKind, run []byte, _ int) {
+		if least == 0 {
+			return
+		}
+		any = true
+		switch {
+		case kind == runWord:
+			least = min(least, v.docFreq(fieldText, string(run[:min(len(run), maxTermBytes)])))
+		case utf8.RuneCount(run) == 1:
+			least = min(least, v.prefixFreq(fieldText, string(run)))
+		default:
+			grams(run, func(g []byte, at int) {
+				if at+len(g) < len(run) || utf8.RuneCount(g) == 2 {
+					least = min(least, v.docFreq(fieldText, string(g)))
+				}
+			})
+		}
+	})
+	if !any {
+		return 0
+	}
+	return least
+}
+
+// prefixFreq is about how many documents hold a term starting with prefix:
+// the most of any one such term, which is enough to rank and to tell
+// "never" from "sometimes".
+func (v *vocabulary) prefixFreq(field, prefix string) uint64 {
+	key := field + "\x01" + prefix
+	if n, ok := v.df[key]; ok {
+		return n
+	}
+	var n uint64
+	if d, err := v.r.FieldDictPrefix(field, []byte(prefix)); err == nil {
+		for i := 0; i < 64; i++ {
+			e, err := d.Next()
+			if err != nil || e == nil {
+				break
+			}
+			n = max(n, e.Count)
+		}
+		d.Close()
+	}
+	v.df[key] = n
+	return n
+}
+
+// near lists the terms of field within edit distance dist of term, most
+// frequent first.
+func (v *vocabulary) near(field, term string, dist int) []index.DictEntry {
+	if v.fuzzy == nil {
+		return nil
+	}
+	d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, "")
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	var out []index.DictEntry
+	for len(out) < 200 {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		if e.Term != term {
+			out = append(out, *e)
+		}
+	}
+	return out
+}
+
+// matching lists up to max terms of field matching the regular expression.
+func (v *vocabulary) matching(field, re string, max int) []index.DictEntry {
+	if v.regex == nil {
+		return nil
+	}
+	d, err := v.regex.FieldDictRegexp(field, re)
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	var out []index.DictEntry
+	for len(out) < max {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		out = append(out, *e)
+	}
+	return out
+}
