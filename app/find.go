@@ -27,8 +27,12 @@ type SearchResult struct {
 	Hits   []SearchHit
 	Tags   []search.Facet
 	Years  []search.Facet
-	// Terms are the words to highlight in an opened entry.
+	// Terms are the words to highlight in an opened entry: as typed, and
+	// the other spellings variant hits were found by.
 	Terms []string
+	// Suggestion is the query as the diary writes it, when nothing
+	// matched as typed but another spelling did ("もしかして").
+	Suggestion string
 }
 
 // SearchHit is one result, ready to show.
@@ -39,6 +43,9 @@ type SearchHit struct {
 	Tags    []string
 	Score   float64
 	Snippet string // HTML-escaped text with matches in <mark>
+	// Match is "exact" when the entry has the query as typed, "variant"
+	// when it has another spelling of it.
+	Match string
 }
 
 // snippetRunes is about two lines of a results list.
@@ -48,6 +55,7 @@ const snippetRunes = 120
 // the index need not store any text.
 func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, error) {
 	start := time.Now()
+	s.refreshSynonyms()
 	res, err := s.index.Search(ctx, search.Request{
 		Query: req.Query, Sort: req.Sort, Limit: req.Limit, Offset: req.Offset, Facets: req.Facets,
 	})
@@ -63,7 +71,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, 
 		return SearchResult{}, fmt.Errorf("load results: %w", err)
 	}
 	out := SearchResult{
-		Query: req.Query, Total: res.Total, Tags: res.Tags, Years: res.Years, Terms: res.Terms,
+		Query: req.Query, Total: res.Total, Tags: res.Tags, Years: res.Years, Terms: res.Terms, Suggestion: res.Suggestion,
 		Hits: make([]SearchHit, 0, len(res.Hits)),
 	}
 	for _, h := range res.Hits {
@@ -73,7 +81,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, 
 			continue
 		}
 		out.Hits = append(out.Hits, SearchHit{
-			ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Score: h.Score,
+			ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Score: h.Score, Match: h.Match,
 			Snippet: search.Snippet(e.Body, res.Terms, snippetRunes),
 		})
 	}

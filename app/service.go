@@ -66,6 +66,8 @@ type Service struct {
 	// Close stops it and waits for it.
 	background       sync.WaitGroup
 	cancelBackground context.CancelFunc
+
+	synonyms synonyms
 }
 
 // Open opens the data folder, creating it on first use, and brings the search
@@ -162,6 +164,11 @@ func (s *Service) open(ctx context.Context) error {
 		return fmt.Errorf("open search index: %w", err)
 	}
 	s.index = index
+	s.synonyms.path = filepath.Join(s.dir, SynonymsFile)
+	s.refreshSynonyms()
+	// The dictionaries load while the rest of the start-up goes on, so
+	// the first search does not wait for them.
+	go search.Warm()
 	return nil
 }
 

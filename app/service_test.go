@@ -407,3 +407,43 @@ func crashChild() {
 	})
 	os.Exit(0)
 }
+
+func TestUserSynonyms(t *testing.T) {
+	dir := t.TempDir()
+	s := openService(t, dir)
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.SaveEntry(ctx, EntryInput{Title: "進捗", Body: "Project Hoge の進捗を共有した。", Date: "2024-05-01"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "ほげ計画"); len(got) != 0 {
+		t.Fatalf("found %v before any synonyms", got)
+	}
+	if err := s.SetSynonyms(ctx, "# team words\nほげ計画, Project Hoge\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "ほげ計画"); len(got) != 1 {
+		t.Errorf("synonym not applied: %v", got)
+	}
+	if text, err := s.Synonyms(); err != nil || !strings.Contains(text, "ほげ計画") {
+		t.Errorf("Synonyms() = %q, %v", text, err)
+	}
+	// The file is the user's: an edit made in another program counts at
+	// the next search, and so does deleting it.
+	path := filepath.Join(dir, SynonymsFile)
+	if err := os.WriteFile(path, []byte("ふが, Project Hoge\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(path, later, later)
+	if got := searchIDs(t, s, "ふが"); len(got) != 1 {
+		t.Errorf("hand-edited synonym not applied: %v", got)
+	}
+	os.Remove(path)
+	if got := searchIDs(t, s, "ふが"); len(got) != 0 {
+		t.Errorf("deleted synonyms still apply: %v", got)
+	}
+	if err := s.SetSynonyms(ctx, "bad \xff text"); diary.ErrorCode(err) != diary.EInvalid {
+		t.Errorf("invalid UTF-8: %v, want an invalid-input error", err)
+	}
+}

@@ -488,7 +488,22 @@ func itoa(n int) string {
 // variants (to highlight) and the query as typed with each word written
 // its most used way, or nil variants when the round has nothing to try.
 func (e *expander) spellingRound(q Query) (Query, []string, string) {
-	return e.alternatives(q, e.spellings)
+	out, terms, suggestion := e.alternatives(q, e.spellings)
+	// Two words typed apart that the diary writes as one (security hub,
+	// SecurityHub): the glued word satisfies both.
+	for i := 0; i+1 < len(q.Must); i++ {
+		a, b := q.Must[i], q.Must[i+1]
+		if len(a) != 1 || len(b) != 1 || a[0].Phrase || b[0].Phrase {
+			continue
+		}
+		wa, wb := singleWord(a[0].Text), singleWord(b[0].Text)
+		if glued := wa + wb; wa != "" && wb != "" && e.v.textFreq(glued) > 0 {
+			out.Must[i] = append(out.Must[i], Term{Text: glued})
+			out.Must[i+1] = append(out.Must[i+1], Term{Text: glued})
+			terms = append(terms, glued)
+		}
+	}
+	return out, terms, suggestion
 }
 
 func (e *expander) typoRound(q Query) (Query, []string, string) {

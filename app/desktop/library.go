@@ -24,6 +24,17 @@ func (x *Finder) Highlights(text string, terms []string) ([][2]int, error) {
 	return call(x.b, "highlight", func(s *app.Service) ([][2]int, error) { return s.Highlights(text, terms), nil })
 }
 
+// Synonyms is the user's synonyms file as text.
+func (x *Finder) Synonyms() (string, error) {
+	return call(x.b, "synonyms", func(s *app.Service) (string, error) { return s.Synonyms() })
+}
+
+// SetSynonyms saves the user's synonyms; searches use them at once.
+func (x *Finder) SetSynonyms(text string) error {
+	_, err := call(x.b, "synonyms", func(s *app.Service) (struct{}, error) { return struct{}{}, s.SetSynonyms(x.b.ctx, text) })
+	return err
+}
+
 // Render is Markdown and attachments.
 type Render struct{ b *Backend }
 

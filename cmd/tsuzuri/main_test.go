@@ -189,3 +189,42 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Errorf("restore should build the index: %v", err)
 	}
 }
+
+func searchJSONOf(t *testing.T, dataDir, query string) searchJSON {
+	t.Helper()
+	out := mustRun(t, dataDir, "", "search", "--json", query)
+	var res searchJSON
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("search output is not JSON: %v\n%s", err, out)
+	}
+	return res
+}
+
+func TestSearchSaysHowEachHitMatched(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, data, "", "import", "testdata/notes.jsonl")
+
+	res := searchJSONOf(t, data, "ポストモーテム")
+	if len(res.Hits) != 1 || res.Hits[0].Match != "exact" || res.Suggestion != "" {
+		t.Fatalf("literal query: %+v", res)
+	}
+	// The English word finds the katakana one, and the snippet marks the
+	// note's own spelling.
+	res = searchJSONOf(t, data, "postmortem")
+	if len(res.Hits) != 1 || res.Hits[0].Match != "variant" {
+		t.Fatalf("postmortem: %+v", res)
+	}
+	if !strings.Contains(res.Hits[0].Snippet, "<mark>ポストモーテム</mark>") {
+		t.Errorf("snippet %q does not mark ポストモーテム", res.Hits[0].Snippet)
+	}
+	// A slip of the keyboard: no entry has it, the closest do, with what
+	// to search for instead.
+	res = searchJSONOf(t, data, "ポストモーテン")
+	if len(res.Hits) == 0 || res.Suggestion != "ポストモーテム" {
+		t.Errorf("typo: suggestion %q, hits %+v", res.Suggestion, res.Hits)
+	}
+	out := mustRun(t, data, "", "search", "ポストモーテン")
+	if !strings.Contains(out, "Did you mean: ポストモーテム") {
+		t.Errorf("text output does not suggest the spelling: %s", out)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/search"
 )
 
 const searchUsage = "search [--json] [--limit N] [--sort relevance|date] [QUERY…]"
@@ -25,6 +26,9 @@ type searchJSON struct {
 	Total  uint64    `json:"total"`
 	TookMS float64   `json:"took_ms"`
 	Hits   []hitJSON `json:"hits"`
+	// Suggestion is the query as the diary writes it, when nothing matched
+	// as typed but another spelling did.
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 type hitJSON struct {
@@ -34,6 +38,7 @@ type hitJSON struct {
 	Tags    []string `json:"tags"`
 	Score   float64  `json:"score"`
 	Snippet string   `json:"snippet"`
+	Match   string   `json:"match"` // "exact" or "variant"
 }
 
 func runSearch(ctx context.Context, e *env, args []string) error {
@@ -86,13 +91,13 @@ func runSearch(ctx context.Context, e *env, args []string) error {
 }
 
 func writeSearchJSON(w io.Writer, res app.SearchResult) error {
-	out := searchJSON{Query: res.Query, Total: res.Total, TookMS: res.TookMS, Hits: make([]hitJSON, 0, len(res.Hits))}
+	out := searchJSON{Query: res.Query, Total: res.Total, TookMS: res.TookMS, Suggestion: res.Suggestion, Hits: make([]hitJSON, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		tags := h.Tags
 		if tags == nil {
 			tags = []string{}
 		}
-		out.Hits = append(out.Hits, hitJSON{ID: h.ID, Title: h.Title, Date: h.Date, Tags: tags, Score: h.Score, Snippet: h.Snippet})
+		out.Hits = append(out.Hits, hitJSON{ID: h.ID, Title: h.Title, Date: h.Date, Tags: tags, Score: h.Score, Snippet: h.Snippet, Match: h.Match})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
@@ -101,7 +106,13 @@ func writeSearchJSON(w io.Writer, res app.SearchResult) error {
 
 func writeSearchText(w io.Writer, res app.SearchResult, terminal bool) {
 	fmt.Fprintf(w, "%d results (%.1f ms)\n", res.Total, res.TookMS)
+	if res.Suggestion != "" {
+		fmt.Fprintf(w, "No entry has it as typed. Did you mean: %s\n", res.Suggestion)
+	}
 	for _, h := range res.Hits {
+		if h.Match == search.MatchVariant {
+			h.Title += "  (another spelling)"
+		}
 		tags := ""
 		if len(h.Tags) > 0 {
 			tags = "  #" + strings.Join(h.Tags, " #")
