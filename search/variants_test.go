@@ -42,7 +42,7 @@ func TestSearchFindsWhatWasMeant(t *testing.T) {
 	ix.SetSynonyms(ParseSynonyms("ほげ計画, Project Hoge"))
 	tests := []struct {
 		class, query, want string
-		suggest             bool // nothing matches as typed: a suggestion comes with the hits
+		suggest            bool // nothing matches as typed: a suggestion comes with the hits
 	}{
 		{"okurigana", "打合せ", "okuri", false},
 		{"kana spelling", "うちあわせ", "okuri", true},
