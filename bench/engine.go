@@ -38,12 +38,21 @@ type Report struct {
 	PeakRSSMB     float64 // peak resident memory over build and search
 	SizeMB        float64 // on disk
 	SizeRatio     float64 // on disk / text size
+	// Sets is the quality on each further query set, by its name.
+	Sets map[string]corpus.Quality
+}
+
+// QuerySet is a further set of queries scored on the same build, for
+// quality only: each query runs once.
+type QuerySet struct {
+	Name    string
+	Queries []corpus.Query
 }
 
 // Run builds each engine on the corpus, runs every query rounds times, and
 // reports quality, speed, memory and size. Engines run one after another, so
 // each has the machine to itself.
-func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int64, queries []corpus.Query, rounds int, log func(string)) ([]Report, error) {
+func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int64, queries []corpus.Query, sets []QuerySet, rounds int, log func(string)) ([]Report, error) {
 	var reports []Report
 	for _, e := range engines {
 		runtime.GC()
@@ -70,6 +79,18 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 				results[i] = ids
 			}
 		}
+		scored := map[string]corpus.Quality{}
+		for _, set := range sets {
+			results := make([][]string, len(set.Queries))
+			for i, q := range set.Queries {
+				ids, err := e.Search(ctx, q.Q, 10)
+				if err != nil {
+					return reports, fmt.Errorf("%s: search %q: %w", e.Name(), q.Q, err)
+				}
+				results[i] = ids
+			}
+			scored[set.Name] = corpus.Score(set.Queries, results)
+		}
 		peakRSS := peakRSSMB()
 		if err := e.Close(); err != nil {
 			return reports, fmt.Errorf("%s: close: %w", e.Name(), err)
@@ -83,6 +104,7 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 			BuildSeconds: build, MBPerSecond: float64(textBytes) / 1e6 / build,
 			P50: ps[0], P95: ps[1], P99: ps[2],
 			BuildRSSMB: buildRSS, PeakRSSMB: peakRSS, SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
+			Sets: scored,
 		})
 	}
 	return reports, nil

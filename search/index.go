@@ -56,6 +56,7 @@ type Index struct {
 	applied, persisted atomic.Int64
 
 	userSynonyms atomic.Pointer[Synonyms]
+	freqs        freqCache
 }
 
 // SetSynonyms replaces the user's synonyms; searches from now on use them.
@@ -122,6 +123,7 @@ func (ix *Index) create() error {
 		return fmt.Errorf("mark index version: %w", err)
 	}
 	ix.idx = idx
+	ix.freqs.clear()
 	return nil
 }
 
@@ -302,6 +304,7 @@ func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("write index batch: %w", err)
 	}
+	ix.freqs.clear()
 	ix.applied.Add(1)
 	return nil
 }

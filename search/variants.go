@@ -81,11 +81,8 @@ func (e *expander) spellings(t Term) []candidate {
 			if s.kind != segKatakana || utf8.RuneCountInString(s.text) < 3 || e.v.docFreq(fieldWord, s.text) > 0 {
 				continue
 			}
-			key := kanaSkeleton(s.text)
-			for _, near := range e.v.near(fieldWord, s.text, 2) {
-				if kanaSkeleton(near.Term) == key {
-					c.add(cand[:s.start] + near.Term + cand[s.end:])
-				}
+			for _, w := range e.v.matching(fieldWord, kanaPattern(s.text), 8) {
+				c.add(cand[:s.start] + w.Term + cand[s.end:])
 			}
 		}
 	}
@@ -269,28 +266,26 @@ func (e *expander) typos(t Term) []candidate {
 				at += len(tok)
 			}
 		}
+		// Slips are rarely in the first character, and holding it fixed
+		// spares a walk through every word of the index.
 		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 {
-			for _, near := range e.v.near(fieldWord, s.text, 1) {
+			_, size := utf8.DecodeRuneInString(s.text)
+			for _, near := range e.v.near(fieldWord, s.text, 1, s.text[:size]) {
 				c.add(f[:s.start] + near.Term + f[s.end:])
 			}
 		}
 	}
 	// A character pair the diary never has marks the slip (コロナ渦: ナ渦);
-	// the pairs it does have with one character changed say what was meant.
+	// the pairs it has with the first character and another second say
+	// what was meant.
 	gramsAt(f, func(g string, at int) {
 		if utf8.RuneCountInString(g) != 2 || e.v.docFreq(fieldText, g) > 0 {
 			return
 		}
-		first, size := utf8.DecodeRuneInString(g)
-		for _, near := range e.v.near(fieldText, g, 1) {
-			r1, s1 := utf8.DecodeRuneInString(near.Term)
-			if utf8.RuneCountInString(near.Term) != 2 {
-				continue
-			}
-			if r1 == first { // second character replaced
-				c.add(f[:at+size] + near.Term[s1:] + f[at+len(g):])
-			} else if near.Term[s1:] == g[size:] { // first character replaced
-				c.add(f[:at] + near.Term[:s1] + f[at+size:])
+		_, size := utf8.DecodeRuneInString(g)
+		for _, near := range e.v.near(fieldText, g, 1, g[:size]) {
+			if utf8.RuneCountInString(near.Term) == 2 {
+				c.add(f[:at+size] + near.Term[size:] + f[at+len(g):])
 			}
 		}
 	})
@@ -426,20 +421,27 @@ func segments(f string) []segment {
 	return out
 }
 
-// kanaSkeleton is a katakana word without what spellings of loanwords
-// disagree on: long-vowel marks, small vowels (ウィ/ウイ), ヴ for ブ.
-func kanaSkeleton(s string) string {
+// kanaPattern is a regular expression for the spellings of a katakana word
+// that differ only in what spellings of loanwords disagree on: long-vowel
+// marks (サーバーサイド, サーバサイド), small vowels (ウィ, ウイ), ヴ and ブ.
+// Matched against the index's words, it follows a handful of paths through
+// the dictionary where edit distance would walk much of it.
+func kanaPattern(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch r {
-		case longVowel, '・':
+		switch {
+		case r == longVowel || r == '・':
 			continue
-		case 'ァ', 'ィ', 'ゥ', 'ェ', 'ォ':
-			r += 1
-		case 'ヴ':
-			r = 'ブ'
+		case strings.ContainsRune("ァィゥェォ", r):
+			b.WriteString("[" + string(r) + string(r+1) + "]")
+		case strings.ContainsRune("アイウエオ", r):
+			b.WriteString("[" + string(r) + string(r-1) + "]")
+		case r == 'ヴ' || r == 'ブ':
+			b.WriteString("[ヴブ]")
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
+		b.WriteString("ー?")
 	}
 	return b.String()
 }

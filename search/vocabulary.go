@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"sync"
 	"unicode/utf8"
 
 	index "github.com/blevesearch/bleve_index_api"
@@ -17,7 +18,40 @@ type vocabulary struct {
 	r     index.IndexReader
 	fuzzy index.IndexReaderFuzzy
 	regex index.IndexReaderRegexp
-	df    map[string]uint64
+	df    *freqCache
+}
+
+// freqCache keeps document frequencies between searches: the keystrokes of
+// one query ask about the same terms again and again. Any write to the
+// index empties it.
+type freqCache struct {
+	mu sync.Mutex
+	m  map[string]uint64
+}
+
+// maxCachedFreqs bounds the cache; past it, it starts again.
+const maxCachedFreqs = 1 << 16
+
+func (c *freqCache) get(key string) (uint64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.m[key]
+	return n, ok
+}
+
+func (c *freqCache) put(key string, n uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedFreqs {
+		c.m = make(map[string]uint64, 1024)
+	}
+	c.m[key] = n
+}
+
+func (c *freqCache) clear() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
 }
 
 func (ix *Index) vocabulary() (*vocabulary, error) {
@@ -29,7 +63,7 @@ func (ix *Index) vocabulary() (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index dictionary: %w", err)
 	}
-	v := &vocabulary{r: r, df: map[string]uint64{}}
+	v := &vocabulary{r: r, df: &ix.freqs}
 	v.fuzzy, _ = r.(index.IndexReaderFuzzy)
 	v.regex, _ = r.(index.IndexReaderRegexp)
 	return v, nil
@@ -40,7 +74,7 @@ func (v *vocabulary) close() { v.r.Close() }
 // docFreq is how many documents hold term in field.
 func (v *vocabulary) docFreq(field, term string) uint64 {
 	key := field + "\x00" + term
-	if n, ok := v.df[key]; ok {
+	if n, ok := v.df.get(key); ok {
 		return n
 	}
 	var n uint64
@@ -50,7 +84,7 @@ func (v *vocabulary) docFreq(field, term string) uint64 {
 		}
 		d.Close()
 	}
-	v.df[key] = n
+	v.df.put(key, n)
 	return n
 }
 
@@ -88,7 +122,7 @@ func (v *vocabulary) textFreq(folded string) uint64 {
 // "never" from "sometimes".
 func (v *vocabulary) prefixFreq(field, prefix string) uint64 {
 	key := field + "\x01" + prefix
-	if n, ok := v.df[key]; ok {
+	if n, ok := v.df.get(key); ok {
 		return n
 	}
 	var n uint64
@@ -102,17 +136,17 @@ func (v *vocabulary) prefixFreq(field, prefix string) uint64 {
 		}
 		d.Close()
 	}
-	v.df[key] = n
+	v.df.put(key, n)
 	return n
 }
 
-// near lists the terms of field within edit distance dist of term, most
-// frequent first.
-func (v *vocabulary) near(field, term string, dist int) []index.DictEntry {
+// near lists the terms of field that start with prefix and are within edit
+// distance dist of term.
+func (v *vocabulary) near(field, term string, dist int, prefix string) []index.DictEntry {
 	if v.fuzzy == nil {
 		return nil
 	}
-	d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, "")
+	d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
 	if err != nil {
 		return nil
 	}

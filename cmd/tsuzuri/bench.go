@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -44,6 +47,19 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Queries as people recall them (another spelling, a reading, English
+	// for a loanword, an IME slip): scored on the dev corpus only, as their
+	// relevant entries are dev entries.
+	var sets []bench.QuerySet
+	if *scale == 0 {
+		intent, err := corpus.ReadQueries(filepath.Join(*corpusDir, "dev-intent.jsonl"))
+		if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return err
+		}
+		if len(intent) > 0 {
+			sets = append(sets, bench.QuerySet{Name: "recalled", Queries: intent})
+		}
+	}
 	work, err := os.MkdirTemp("", "tsuzuri-bench-")
 	if err != nil {
 		return err
@@ -67,7 +83,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if *peers {
 		engines = append(engines, bench.NewFTS5(mkdir(work, "fts5")), bench.NewBleveCJK(mkdir(work, "cjk")))
 	}
-	reports, err := bench.Run(ctx, engines, corpusFile, text, queries, *rounds, func(s string) { fmt.Fprintln(e.stderr, s) })
+	reports, err := bench.Run(ctx, engines, corpusFile, text, queries, sets, *rounds, func(s string) { fmt.Fprintln(e.stderr, s) })
 	if err != nil {
 		return err
 	}
@@ -119,6 +135,34 @@ func printReports(w io.Writer, reports []bench.Report, quality bool) {
 			}
 		}
 		fmt.Fprintf(w, "  %-20s %s\n", r.Engine, strings.Join(parts, "  "))
+	}
+	printSets(w, reports)
+}
+
+// printSets prints, for each further query set, each engine's figures
+// overall and by kind of query.
+func printSets(w io.Writer, reports []bench.Report) {
+	if len(reports) == 0 {
+		return
+	}
+	for name := range reports[0].Sets {
+		var kinds []string
+		for k := range reports[0].Sets[name].ByKind {
+			kinds = append(kinds, k)
+		}
+		sort.Strings(kinds)
+		fmt.Fprintf(w, "\n%s queries (success@10 overall and by kind; MRR)\n", name)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "engine\tsuccess@10\t%s\tMRR\t\n", strings.Join(kinds, "\t"))
+		for _, r := range reports {
+			q := r.Sets[name]
+			fmt.Fprintf(tw, "%s\t%.3f\t", r.Engine, q.SuccessAt10)
+			for _, k := range kinds {
+				fmt.Fprintf(tw, "%.3f\t", q.ByKind[k])
+			}
+			fmt.Fprintf(tw, "%.3f\t\n", q.MRR)
+		}
+		tw.Flush()
 	}
 }
 
