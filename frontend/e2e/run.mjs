@@ -48,7 +48,11 @@ const browser = await chromium.launch({
 
 let failed = 0
 try {
-  const specs = readdirSync(here).filter((f) => f.endsWith('.spec.mjs')).sort()
+  // E2E_SPECS=recall,diary runs only those spec files, while working on them.
+  const only = process.env.E2E_SPECS?.split(',')
+  const specs = readdirSync(here)
+    .filter((f) => f.endsWith('.spec.mjs') && (!only || only.includes(f.replace('.spec.mjs', ''))))
+    .sort()
   for (const file of specs) {
     const { tests } = await import(join(here, file))
     for (const [name, fn] of tests) {

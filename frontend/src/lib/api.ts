@@ -24,8 +24,10 @@ export interface DayCount { Date: string; Count: number }
 export interface Stats { Entries: number; Trashed: number; Tags: number; FirstDate: string; LastDate: string; TextBytes: number; LastSeq: number }
 export interface SearchRequest { Query: string; Sort: 'relevance' | 'date'; Limit: number; Offset: number; Facets: boolean }
 export interface Facet { Name: string; Count: number }
-export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string }
-export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[] }
+/** Match says whether a hit has the query as typed or another spelling of it. */
+export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string; Match: 'exact' | 'variant' }
+/** Suggestion is the query as the diary writes it, when nothing matched as typed. */
+export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string }
 export interface Problem { File: string; Line: number; Message: string }
 export interface ImportRequest { Format: string; Paths: string[] }
 export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] }
@@ -119,6 +121,8 @@ export const api = {
   finder: {
     search: (r: SearchRequest) => invoke<SearchResult>('Finder', 'Search', r),
     highlights: (text: string, terms: string[]) => invoke<[number, number][]>('Finder', 'Highlights', text, terms),
+    synonyms: () => invoke<string>('Finder', 'Synonyms'),
+    setSynonyms: (text: string) => invoke<void>('Finder', 'SetSynonyms', text),
   },
   library: {
     pickImportSource: (format: string, folder: boolean) => invoke<string[]>('Library', 'PickImportSource', format, folder),
