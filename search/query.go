@@ -45,10 +45,7 @@ const (
 //	after:2024-01-01   on or after the day (also a year or a month)
 //	before:2024-04-01  before the day
 func ParseQuery(s string) Query {
-	if utf8.RuneCountInString(s) > maxQueryRunes {
-		s = string([]rune(s)[:maxQueryRunes])
-	}
-	s = strings.ToValidUTF8(s, " ")
+	s = cleanQuery(s)
 	var q Query
 	var pendingOr bool
 	terms := 0
@@ -78,6 +75,15 @@ func ParseQuery(s string) Query {
 		pendingOr = false
 	}
 	return q
+}
+
+// cleanQuery is what of a typed query is read: valid UTF-8, at most
+// maxQueryRunes characters.
+func cleanQuery(s string) string {
+	if utf8.RuneCountInString(s) > maxQueryRunes {
+		s = string([]rune(s)[:maxQueryRunes])
+	}
+	return strings.ToValidUTF8(s, " ")
 }
 
 // Terms lists the folded words and phrases to highlight in results.

@@ -255,7 +255,10 @@ func TestHighlightsAreByteRangesOfTheOriginal(t *testing.T) {
 }
 
 func FuzzSearch(f *testing.F) {
-	for _, s := range []string{`"`, "-", "OR", "tag:", "#", "date:", "after:9999-99-99", "「", "\xff", "🍣 OR -🍺", strings.Repeat("あ", 3000), `a" OR "b`, "-\"x\"", "ー"} {
+	for _, s := range []string{`"`, "-", "OR", "tag:", "#", "date:", "after:9999-99-99", "「", "\xff", "🍣 OR -🍺", strings.Repeat("あ", 3000), `a" OR "b`, "-\"x\"", "ー",
+		// Words that go through the variant rounds.
+		"k8s", "a11y", "a99999999999y", "しょうがいくんれん", "shougai", "ストップウッチ", "SecurityHub", "障害の訓練", "の", "ののの",
+		"ーーーー", "ヴァイオリン", "memory leak", "以降ガイド", strings.Repeat("しょうがい", 40), strings.Repeat("カ", 200)} {
 		f.Add(s)
 	}
 	ix, err := Open(filepath.Join(f.TempDir(), "index"))
@@ -275,6 +278,14 @@ func FuzzSearch(f *testing.F) {
 			if !utf8.ValidString(term) {
 				t.Fatalf("term %q is not valid UTF-8", term)
 			}
+		}
+		for _, h := range res.Hits {
+			if h.Match != MatchExact && h.Match != MatchVariant {
+				t.Fatalf("hit %s matched %q", h.ID, h.Match)
+			}
+		}
+		if res.Suggestion != "" && !utf8.ValidString(res.Suggestion) {
+			t.Fatalf("suggestion %q is not valid UTF-8", res.Suggestion)
 		}
 		for _, d := range fixture {
 			Snippet(d.Body, res.Terms, 60)
