@@ -12,6 +12,8 @@ import (
 //   - NFKC: full-width ASCII becomes ASCII, half-width ｶﾀｶﾅ becomes カタカナ,
 //     compatibility characters (①, ㈱) become plain ones;
 //   - lower case;
+//   - a hyphen or wave dash right after katakana is a long-vowel mark
+//     (サーバ－, コンテナ〜): old encodings and wrong keys write it so;
 //   - a long-vowel mark ending a katakana word of three or more characters
 //     is dropped (サーバー = サーバ, ユーザー = ユーザ), as Japanese style
 //     guides disagree on it; short words keep theirs (バー is not バ).
@@ -66,6 +68,9 @@ func (f *folder) fold(s string, track bool) {
 }
 
 func (f *folder) emit(r rune, from, to int32, track bool) {
+	if f.kataRun > 0 && isLongVowelLookalike(r) {
+		r = longVowel
+	}
 	if r == longVowel && f.kataRun > 0 {
 		if f.kataRun+len(f.pending)/3 >= 2 {
 			f.pending = utf8.AppendRune(f.pending, r)
@@ -120,6 +125,17 @@ func (f *folder) write(r rune, from, to int32, track bool) {
 			f.end = append(f.end, to)
 		}
 	}
+}
+
+// isLongVowelLookalike reports whether r, right after katakana, is a
+// long-vowel mark typed with the wrong key or converted from old encodings:
+// サーバ－ (full-width hyphen, after NFKC "-"), ‐, ～ and 〜.
+func isLongVowelLookalike(r rune) bool {
+	switch r {
+	case '-', '‐', '‑', '−', '~', '〜', '～':
+		return true
+	}
+	return false
 }
 
 func isKatakana(r rune) bool {

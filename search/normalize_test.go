@@ -26,6 +26,12 @@ func TestFold(t *testing.T) {
 		{"データーベース", "データーベース"},
 		{"データー", "データ"},
 		{"ok\xffng", "ok\uFFFDng"},
+		// Look-alikes of the long-vowel mark after katakana.
+		{"サーバ－", "サーバ"},
+		{"ユーザ－インタフェース", "ユーザーインタフェース"},
+		{"コンテナ〜イメージ", "コンテナーイメージ"},
+		{"バ‐", "バー"},
+		{"x-y ～", "x-y ~"}, // not after katakana: left alone
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {
