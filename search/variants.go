@@ -60,6 +60,7 @@ func (e *expander) spellings(t Term) []candidate {
 	}
 	e.composeLoanwords(f, segs, c)
 	e.compounds(t, f, segs, c)
+	e.okurigana(f, segs, c)
 	for _, s := range segs {
 		if s.kind == segHiragana && utf8.RuneCountInString(s.text) >= 3 {
 			for _, w := range e.readingWords(s.text) {
@@ -67,6 +68,7 @@ func (e *expander) spellings(t Term) []candidate {
 			}
 		}
 		if s.kind == segLatin && e.v.docFreq(fieldText, s.text) == 0 {
+			e.splitLoanword(f, s, c)
 			if kana, ok := romajiToKana(s.text); ok && utf8.RuneCountInString(kana) >= 3 {
 				for _, w := range e.readingWords(kana) {
 					c.add(f[:s.start] + w + f[s.end:])
@@ -147,7 +149,7 @@ func (e *expander) composeLoanwords(f string, segs []segment, c *collector) {
 			}
 			parts := []string{""}
 			for _, s := range words {
-				kata := lexicon.Loanwords(s.text)
+				kata := e.katakana(s.text)
 				if len(kata) == 0 {
 					parts = nil
 					break
@@ -162,6 +164,39 @@ func (e *expander) composeLoanwords(f string, segs []segment, c *collector) {
 			}
 			for _, p := range parts {
 				c.add(f[:words[0].start] + p + f[words[len(words)-1].end:])
+			}
+		}
+	}
+}
+
+// katakana lists the katakana words an English word is written as: its
+// loanwords, and the katakana among its variants (repo → リポジトリ).
+func (e *expander) katakana(english string) []string {
+	out := lexicon.Loanwords(english)
+	for _, v := range e.wordVariants(english) {
+		if v != "" && strings.IndexFunc(v, func(r rune) bool { return !isKatakana(r) && r != longVowel }) < 0 && !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// splitLoanword writes an English word that is two words glued (cleanup,
+// monorepo) as the katakana of its halves: クリーンアップ, モノレポ.
+func (e *expander) splitLoanword(f string, s segment, c *collector) {
+	w := s.text
+	if len(w) < 5 || len(w) > 24 || !isLatinText(w) {
+		return
+	}
+	for i := 2; i <= len(w)-2; i++ {
+		left := lexicon.Loanwords(w[:i])
+		if len(left) == 0 {
+			continue
+		}
+		right := e.katakana(w[i:])
+		for _, l := range left[:min(len(left), 2)] {
+			for _, r := range right[:min(len(right), 2)] {
+				c.add(f[:s.start] + l + r + f[s.end:])
 			}
 		}
 	}
@@ -196,6 +231,41 @@ func (e *expander) compounds(t Term, f string, segs []segment, c *collector) {
 	// CamelCase as typed (SecurityHub) is two words.
 	if split := splitCamel(t.Text); split != t.Text {
 		c.add(Fold(split))
+	}
+}
+
+// okurigana puts in the kana a query left out between two kanji, where the
+// diary has them (並替え → 並び替え), and leaves out the one or two it put
+// in (並び替え → 並替え). The index's character pairs say which kana fit:
+// only pairs the diary has, kanji-kana and kana-kanji, are tried.
+func (e *expander) okurigana(f string, segs []segment, c *collector) {
+	for i, s := range segs {
+		if s.kind == segHiragana && i > 0 && i+1 < len(segs) && segs[i-1].kind == segKanji && segs[i+1].kind == segKanji &&
+			segs[i-1].end == s.start && s.end == segs[i+1].start && utf8.RuneCountInString(s.text) <= 2 {
+			c.add(f[:s.start] + f[s.end:])
+		}
+		if s.kind != segKanji {
+			continue
+		}
+		for at := s.start; at < s.end; {
+			_, size := utf8.DecodeRuneInString(f[at:])
+			next := at + size
+			if next >= s.end {
+				break
+			}
+			_, size2 := utf8.DecodeRuneInString(f[next:])
+			a, b := f[at:next], f[next:next+size2]
+			if e.v.docFreq(fieldText, a+b) == 0 {
+				for _, pair := range e.v.startingWith(fieldText, a, 400) {
+					kana := pair[len(a):]
+					r, n := utf8.DecodeRuneInString(kana)
+					if n == len(kana) && isHiragana(r) && e.v.docFreq(fieldText, kana+b) > 0 {
+						c.add(f[:next] + kana + f[next:])
+					}
+				}
+			}
+			at = next
+		}
 	}
 }
 
@@ -525,7 +595,9 @@ func (e *expander) alternatives(q Query, find func(Term) []candidate) (Query, []
 				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase})
 				terms = append(terms, c.text)
 			}
-			if len(cands) > 0 {
+			// Only words the diary never has are corrected; the rest of
+			// the query stays as typed.
+			if len(cands) > 0 && e.v.textFreq(Fold(t.Text)) == 0 {
 				suggestion = strings.Replace(suggestion, t.Text, cands[0].text, 1)
 			}
 		}

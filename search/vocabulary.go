@@ -164,6 +164,24 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []index.D
 	return out
 }
 
+// startingWith lists up to max terms of field that start with prefix.
+func (v *vocabulary) startingWith(field, prefix string, max int) []string {
+	d, err := v.r.FieldDictPrefix(field, []byte(prefix))
+	if err != nil {
+		return nil
+	}
+	defer d.Close()
+	var out []string
+	for len(out) < max {
+		e, err := d.Next()
+		if err != nil || e == nil {
+			break
+		}
+		out = append(out, e.Term)
+	}
+	return out
+}
+
 // matching lists up to max terms of field matching the regular expression.
 func (v *vocabulary) matching(field, re string, max int) []index.DictEntry {
 	if v.regex == nil {

@@ -128,6 +128,8 @@ func (t *tables) readUniDic() {
 			}
 			if isLatin(english) && isKatakanaWord(folded) {
 				addLoan(t.loans, search.Fold(english), folded)
+				// A note may have the English where the query has katakana.
+				add(t.variants, folded, search.Fold(english))
 			}
 			continue
 		}
