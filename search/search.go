@@ -81,6 +81,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if bq == nil {
 		return res, nil
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

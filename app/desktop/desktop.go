@@ -183,5 +183,5 @@ func (b *Backend) uiErrorOf(op string, err error) *uiError {
 
 // Bind lists the structs to bind, for options.App.Bind.
 func (b *Backend) Bind() []any {
-	return []any{&Entries{b}, &Finder{b}, &Library{b}, &Render{b}, &Settings{b}, &System{b}}
+	return []any{&Entries{b}, &Finder{b: b}, &Library{b}, &Render{b}, &Settings{b}, &System{b}}
 }

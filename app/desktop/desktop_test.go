@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -92,7 +93,7 @@ func TestSaveSearchAndErrors(t *testing.T) {
 	if s := b.Open(); !s.Ready {
 		t.Fatalf("Open: %+v", s)
 	}
-	entries, finder, render := &Entries{b}, &Finder{b}, &Render{b}
+	entries, finder, render := &Entries{b}, &Finder{b: b}, &Render{b}
 	saved, err := entries.Save(app.EntryInput{Title: "勉強会", Body: "AWS Security Hub とサーバー", Date: "2024-03-01", Tags: []string{"AWS"}})
 	if err != nil {
 		t.Fatal(err)
@@ -210,5 +211,33 @@ func TestSettingsAreKeptAndTheDataFolderOpens(t *testing.T) {
 	}
 	if err := settings.OpenDataFolder(); err != nil || len(rec.opened) != 1 || rec.opened[0] != dir {
 		t.Errorf("OpenDataFolder = %v, opened %v", err, rec.opened)
+	}
+}
+
+func TestNewerSearchCancelsTheOneInFlight(t *testing.T) {
+	b, _ := newBackend(t, t.TempDir())
+	if s := b.Open(); !s.Ready {
+		t.Fatalf("Open: %+v", s)
+	}
+	finder := &Finder{b: b}
+	first, doneFirst := finder.supersede()
+	defer doneFirst()
+	second, doneSecond := finder.supersede()
+	if !errors.Is(first.Err(), context.Canceled) {
+		t.Errorf("the older search goes on: %v", first.Err())
+	}
+	if second.Err() != nil {
+		t.Errorf("the newer search was cancelled: %v", second.Err())
+	}
+	doneSecond()
+	// A cancelled search stops in the index and says so, as a
+	// cancellation the UI ignores, not as a failure.
+	svc, _ := b.service()
+	_, err := svc.Search(first, app.SearchRequest{Query: "障害"})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("search with a cancelled context: %v", err)
+	}
+	if e := uiErr(t, b.fail("search", err)); e.Code != "cancelled" {
+		t.Errorf("cancelled search reaches the UI as %+v", e)
 	}
 }

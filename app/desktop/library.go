@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/tsuzuri/tsuzuri/app"
@@ -13,10 +14,33 @@ import (
 )
 
 // Finder is search.
-type Finder struct{ b *Backend }
+type Finder struct {
+	b *Backend
 
+	mu       sync.Mutex
+	inFlight context.CancelFunc
+}
+
+// Search runs a query. Results update as the user types, so a newer query
+// cancels the one still running: fast typing never queues work, and an
+// answer nobody will see stops costing the CPU at once.
 func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
-	return call(x.b, "search", func(s *app.Service) (app.SearchResult, error) { return s.Search(x.b.ctx, req) })
+	ctx, done := x.supersede()
+	defer done()
+	return call(x.b, "search", func(s *app.Service) (app.SearchResult, error) { return s.Search(ctx, req) })
+}
+
+// supersede cancels the search in flight and returns the context of the
+// new one, and what to call when it ends.
+func (x *Finder) supersede() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(x.b.ctx)
+	x.mu.Lock()
+	if x.inFlight != nil {
+		x.inFlight()
+	}
+	x.inFlight = cancel
+	x.mu.Unlock()
+	return ctx, cancel
 }
 
 // Highlights gives the byte ranges of text to mark for terms.
@@ -31,8 +55,7 @@ func (x *Finder) Synonyms() (string, error) {
 
 // SetSynonyms saves the user's synonyms; searches use them at once.
 func (x *Finder) SetSynonyms(text string) error {
-	_, err := call(x.b, "synonyms", func(s *app.Service) (struct{}, error) { return struct{}{}, s.SetSynonyms(x.b.ctx, text) })
-	return err
+	return do(x.b, "synonyms", func(s *app.Service) error { return s.SetSynonyms(x.b.ctx, text) })
 }
 
 // Render is Markdown and attachments.
