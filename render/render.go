@@ -185,7 +185,7 @@ func imgSources(fragment string) []string {
 }
 
 // ReplaceImageSource points the images of md that show from at to
-// instead: Markdown image targets, reference definitions and <img src>
+// instead: Markdown image targets (not links to the same address), reference definitions and <img src>
 // attributes, written plainly or HTML-escaped. ok is false when md writes
 // from in no form it can rewrite.
 func ReplaceImageSource(md, from, to string) (out string, ok bool) {
@@ -193,7 +193,7 @@ func ReplaceImageSource(md, from, to string) (out string, ok bool) {
 	if esc := xhtml.EscapeString(from); esc != from {
 		variants = append(variants, regexp.QuoteMeta(esc))
 	}
-	re := regexp.MustCompile(`(\]\(\s*<?|(?m:^ {0,3}\[[^\]]+\]:[ \t]*<?)|\bsrc\s*=\s*["']?)(?:` + strings.Join(variants, "|") + `)([)\s>"']|$)`)
+	re := regexp.MustCompile(`(!\[[^\]]*\]\(\s*<?|(?m:^ {0,3}\[[^\]]+\]:[ \t]*<?)|\bsrc\s*=\s*["']?)(?:` + strings.Join(variants, "|") + `)([)\s>"']|$)`)
 	out = re.ReplaceAllStringFunc(md, func(m string) string {
 		g := re.FindStringSubmatch(m)
 		return g[1] + to + g[2]

@@ -1,104 +1,19 @@
 package render
 
 import (
-	"os"
 	"strings"
 	"testing"
 
-	xhtml "golang.org/x/net/html"
+	"github.com/tsuzuri/tsuzuri/render/xsstest"
 )
 
-// unsafe reports what in out could run script, navigate the app window or
-// load something from the network: elements that load or run code, event
-// handler and style attributes, and any URL attribute other than a
-// relative link, an http(s) or mailto link, an attachment or an inline
-// raster image. Remote images must have become placeholders.
-func unsafe(out string) string {
-	z := xhtml.NewTokenizer(strings.NewReader(out))
-	for {
-		tt := z.Next()
-		if tt == xhtml.ErrorToken {
-			return ""
-		}
-		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
-			continue
-		}
-		tok := z.Token()
-		switch tok.Data {
-		case "script", "iframe", "object", "embed", "style", "form", "frame", "frameset", "base", "meta", "link",
-			"svg", "math", "noscript", "template", "button", "video", "audio", "source", "picture", "animate", "set",
-			"marquee", "body", "html", "head", "textarea", "select", "image", "foreignobject", "applet", "portal":
-			return "element " + tok.Data
-		}
-		for _, a := range tok.Attr {
-			key := strings.ToLower(a.Key)
-			switch {
-			case strings.HasPrefix(key, "on"), key == "style", key == "srcdoc", key == "formaction", key == "action",
-				key == "srcset", key == "background", key == "poster", key == "xmlns", strings.Contains(key, ":"):
-				return "attribute " + a.Key
-			case key == "href" || key == "src" || key == "cite" || key == "data":
-				if why := badURL(tok.Data, key, a.Val); why != "" {
-					return why
-				}
-			}
-		}
-	}
-}
-
-// badURL judges a URL the way a browser reads it: entities are already
-// decoded by the tokenizer, and tabs, newlines and controls inside a
-// scheme are ignored.
-func badURL(element, attr, val string) string {
-	v := strings.Map(func(r rune) rune {
-		if r <= ' ' {
-			return -1
-		}
-		return r
-	}, strings.ToLower(val))
-	scheme := ""
-	if i := strings.IndexAny(v, ":/?#"); i >= 0 && v[i] == ':' {
-		scheme = v[:i]
-	}
-	switch {
-	case element == "img" && attr == "src":
-		if scheme == "" && !strings.HasPrefix(v, "//") || strings.HasPrefix(v, "data:image/png;base64,") ||
-			strings.HasPrefix(v, "data:image/jpeg;base64,") || strings.HasPrefix(v, "data:image/gif;base64,") ||
-			strings.HasPrefix(v, "data:image/webp;base64,") {
-			return ""
-		}
-		return "image source " + val
-	case scheme == "" || scheme == "http" || scheme == "https" || scheme == "mailto":
-		return ""
-	}
-	return attr + " URL " + val
-}
-
-type vector struct{ name, payload string }
-
-// xssCorpus reads testdata/xss.txt: each vector starts with "=== name".
-func xssCorpus(t testing.TB) []vector {
-	raw, err := os.ReadFile("testdata/xss.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var vs []vector
-	for _, block := range strings.Split("\n"+string(raw), "\n=== ")[1:] {
-		name, payload, _ := strings.Cut(block, "\n")
-		vs = append(vs, vector{name, strings.TrimSuffix(payload, "\n")})
-	}
-	if len(vs) < 50 {
-		t.Fatalf("the corpus has %d vectors; it was not read right", len(vs))
-	}
-	return vs
-}
-
 func TestMarkdownNeverPassesScriptOrNetwork(t *testing.T) {
-	for _, v := range xssCorpus(t) {
-		t.Run(v.name, func(t *testing.T) {
+	for _, v := range xsstest.Corpus(t, "testdata/xss.txt") {
+		t.Run(v.Name, func(t *testing.T) {
 			// Alone, and inside the text around it, as notes have it.
-			for _, in := range []string{v.payload, "前の段落\n\n" + v.payload + "\n\n後の段落", "- 箇条書き " + v.payload} {
-				if out := Markdown(in); unsafe(out) != "" {
-					t.Errorf("Markdown(%q) = %q: %s", in, out, unsafe(out))
+			for _, in := range []string{v.Payload, "前の段落\n\n" + v.Payload + "\n\n後の段落", "- 箇条書き " + v.Payload} {
+				if out := Markdown(in); xsstest.Unsafe(out) != "" {
+					t.Errorf("Markdown(%q) = %q: %s", in, out, xsstest.Unsafe(out))
 				}
 			}
 		})
@@ -112,13 +27,13 @@ func TestUnsafeCatches(t *testing.T) {
 		`<a href="file:///etc/passwd">`, `<p style="background:url(x)">`, `<details ontoggle="x">`,
 		`<img src="data:image/svg+xml;base64,AAAA">`, `<embed src="x">`, `<svg>`, `<img src="//evil.example/p.png">`,
 	} {
-		if unsafe(html) == "" {
-			t.Errorf("unsafe(%q) found nothing", html)
+		if xsstest.Unsafe(html) == "" {
+			t.Errorf("xsstest.Unsafe(%q) found nothing", html)
 		}
 	}
 	for _, html := range []string{`<a href="https://example.com/">`, `<a href="mailto:a@example.com">`, `<img src="/attachments/ab.png">`, `<a href="#見出し">`} {
-		if why := unsafe(html); why != "" {
-			t.Errorf("unsafe(%q) = %s, want nothing", html, why)
+		if why := xsstest.Unsafe(html); why != "" {
+			t.Errorf("xsstest.Unsafe(%q) = %s, want nothing", html, why)
 		}
 	}
 }
@@ -211,12 +126,12 @@ func TestPlainText(t *testing.T) {
 }
 
 func FuzzMarkdown(f *testing.F) {
-	for _, v := range xssCorpus(f) {
-		f.Add(v.payload)
+	for _, v := range xsstest.Corpus(f, "testdata/xss.txt") {
+		f.Add(v.Payload)
 	}
 	f.Fuzz(func(t *testing.T, md string) {
-		if out := Markdown(md); unsafe(out) != "" {
-			t.Fatalf("Markdown(%q) = %q: %s", md, out, unsafe(out))
+		if out := Markdown(md); xsstest.Unsafe(out) != "" {
+			t.Fatalf("Markdown(%q) = %q: %s", md, out, xsstest.Unsafe(out))
 		}
 	})
 }

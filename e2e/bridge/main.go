@@ -49,7 +49,7 @@ func main() {
 	}
 	// The test runner reads this line to learn the port.
 	fmt.Printf("listening on http://%s\n", ln.Addr())
-	hs := &http.Server{Handler: srv}
+	hs := &http.Server{Handler: desktop.SecurityHeaders(srv)}
 	go func() {
 		<-ctx.Done()
 		hs.Close()
