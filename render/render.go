@@ -39,7 +39,9 @@ func newPolicy() *bluemonday.Policy {
 		return inlineRaster.MatchString(u.Opaque)
 	})
 	p.AllowAttrs("class").Matching(regexp.MustCompile(`^language-[\w+-]+$`)).OnElements("code")
-	p.AllowAttrs("type", "checked", "disabled").OnElements("input")
+	// Task-list checkboxes only: no text fields or submit buttons.
+	p.AllowAttrs("type").Matching(regexp.MustCompile(`^checkbox$`)).OnElements("input")
+	p.AllowAttrs("checked", "disabled").OnElements("input")
 	p.RequireNoReferrerOnLinks(true)
 	p.RequireNoFollowOnLinks(true)
 	return p
@@ -113,8 +115,15 @@ func holdRemoteImages(sanitised string) string {
 			b.Write(raw)
 			continue
 		}
+		// Without alt text, the server's name says what the image would be.
+		label := alt
+		if label == "" {
+			if u, err := url.Parse(src); err == nil {
+				label = u.Host
+			}
+		}
 		fmt.Fprintf(&b, `<span class="%s" role="img" title="%s" aria-label="%s">%s</span>`,
-			RemoteImageClass, xhtml.EscapeString(src), xhtml.EscapeString(alt), xhtml.EscapeString(alt))
+			RemoteImageClass, xhtml.EscapeString(src), xhtml.EscapeString(label), xhtml.EscapeString(label))
 	}
 }
 

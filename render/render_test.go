@@ -42,7 +42,7 @@ func TestRemoteImagesBecomePlaceholders(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"![構成図](https://cdn.example/a.png)", `<span class="remote-image" role="img" title="https://cdn.example/a.png" aria-label="構成図">構成図</span>`},
 		{`<img src="http://cdn.example/b.jpg?x=1&amp;y=2" alt="写真">`, `title="http://cdn.example/b.jpg?x=1&amp;y=2"`},
-		{`<IMG SRC="HTTPS://cdn.example/c.gif">`, `class="remote-image"`},
+		{`<IMG SRC="HTTPS://cdn.example/c.gif">`, `aria-label="cdn.example">cdn.example</span>`},
 		{"![](attachments/ab12.png)", `<img src="/attachments/ab12.png"`},
 	}
 	for _, tt := range tests {

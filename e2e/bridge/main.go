@@ -40,7 +40,7 @@ func main() {
 	backend := desktop.NewBackend(ctx, log, srv, srv, prefs, app.Open)
 	backend.Open()
 	defer backend.Close()
-	srv.Bind(backend.Bind())
+	srv.Bind(append(backend.Bind(), &server.Canary{}))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -33,6 +33,15 @@ func Unsafe(out string) string {
 			"marquee", "body", "html", "head", "textarea", "select", "image", "foreignobject", "applet", "portal":
 			return "element " + tok.Data
 		}
+		if tok.Data == "input" {
+			checkbox := false
+			for _, a := range tok.Attr {
+				checkbox = checkbox || (a.Key == "type" && a.Val == "checkbox")
+			}
+			if !checkbox {
+				return "element input that is not a task-list checkbox"
+			}
+		}
 		for _, a := range tok.Attr {
 			key := strings.ToLower(a.Key)
 			switch {
