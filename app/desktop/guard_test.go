@@ -113,6 +113,13 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 		t.Errorf("PreviewImport of the picked file = %+v, %v", p, err)
 	}
 
+	// The synonyms list is text kept at a fixed place in the data folder.
+	for _, bad := range []string{"同義語\x00", "\xff\xfe", strings.Repeat("x", 1<<20+1)} {
+		if err := finder.SetSynonyms(bad); uiErr(t, err).Code != "invalid" {
+			t.Errorf("SetSynonyms(%.20q) = %v", bad, err)
+		}
+	}
+
 	// Sizes and counts.
 	huge := strings.Repeat("あ", storage.MaxBodyBytes/3+1)
 	if _, err := render.Markdown(huge); uiErr(t, err).Code != "invalid" {

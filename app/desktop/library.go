@@ -62,6 +62,9 @@ func (x *Finder) Synonyms() (string, error) {
 
 // SetSynonyms saves the user's synonyms; searches use them at once.
 func (x *Finder) SetSynonyms(text string) error {
+	if err := checkText("synonyms list", text, 1<<20); err != nil {
+		return x.b.fail("synonyms", err)
+	}
 	_, err := call(x.b, "synonyms", func(s *app.Service) (struct{}, error) { return struct{}{}, s.SetSynonyms(x.b.ctx, text) })
 	return err
 }
