@@ -3,7 +3,7 @@
 
 SHELL := /bin/bash
 GO ?= go
-WAILS_VERSION := v2.11.0
+WAILS_VERSION := v2.16.0
 GOBIN := $(shell $(GO) env GOPATH)/bin
 WAILS := $(GOBIN)/wails
 UNAME := $(shell uname -s)

@@ -56,8 +56,9 @@ func main() {
 		MinHeight:        480,
 		BackgroundColour: background(v.Theme),
 		AssetServer: &assetserver.Options{
-			Assets:  assets,
-			Handler: attachmentHandler(prefs),
+			Assets:     assets,
+			Handler:    attachmentHandler(prefs),
+			Middleware: desktop.SecurityHeaders,
 		},
 		Menu: appMenu(shell),
 		OnStartup: func(ctx context.Context) {
@@ -133,7 +134,7 @@ func attachmentHandler(prefs *desktop.Prefs) http.Handler {
 		defer f.Close()
 		if strings.HasSuffix(ref, ".svg") {
 			// An SVG opened on its own could run script; as an image it cannot.
-			w.Header().Set("Content-Security-Policy", "script-src 'none'")
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox")
 		}
 		w.Header().Set("Cache-Control", "max-age=31536000, immutable")
 		http.ServeContent(w, r, ref, time.Time{}, f)

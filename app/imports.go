@@ -12,6 +12,7 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	"github.com/tsuzuri/tsuzuri/importer"
+	"github.com/tsuzuri/tsuzuri/render"
 	"github.com/tsuzuri/tsuzuri/storage"
 )
 
@@ -19,6 +20,9 @@ import (
 type ImportRequest struct {
 	Format string
 	Paths  []string
+	// FetchImages copies the remote images of the imported entries into
+	// the data folder. Off unless the user asks: it contacts their servers.
+	FetchImages bool
 }
 
 // ImportProgress reports how far an import has come. Saving runs ahead of
@@ -47,6 +51,9 @@ type ImportPreview struct {
 	Entries  []storage.Summary
 	Count    int
 	Problems []importer.Problem
+	// RemoteImages counts the images on other servers the entries show:
+	// the import dialog offers to copy them only when there are some.
+	RemoteImages int
 }
 
 // importBatch bounds how many entries one transaction holds; the byte bound
@@ -67,6 +74,9 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 		}
 	}, func(rec importer.Record) error {
 		p.Count++
+		if mayShowRemoteImage(rec.Entry.Body) {
+			p.RemoteImages += len(render.RemoteImageSources(rec.Entry.Body))
+		}
 		if len(p.Entries) < max {
 			e := rec.Entry
 			p.Entries = append(p.Entries, storage.Summary{
@@ -76,6 +86,11 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 		return nil
 	}, func(pr importer.Problem) { p.Problems = append(p.Problems, pr) })
 	return p, err
+}
+
+// mayShowRemoteImage is a cheap test that saves parsing most bodies.
+func mayShowRemoteImage(body string) bool {
+	return strings.Contains(body, "//") && strings.ContainsAny(body, "!<]")
 }
 
 // Import saves every readable entry of the sources. Each batch is committed
@@ -125,6 +140,9 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	err := s.eachSource(ctx, req, func(path, _ string) { file = path }, func(rec importer.Record) error {
 		e := rec.Entry
 		e.Body = s.copyAttachments(rec, &sum)
+		if req.FetchImages {
+			e.Body = s.copyRemoteImagesOf(ctx, rec, e.Body, &sum)
+		}
 		batch = append(batch, e)
 		where = append(where, importer.Problem{File: rec.File, Line: rec.Line})
 		batchBytes += len(e.Body) + len(e.OriginalHTML)
@@ -220,6 +238,19 @@ func (s *Service) copyAttachments(rec importer.Record, sum *ImportSummary) strin
 			continue
 		}
 		body = strings.ReplaceAll(body, a.Ref, ref)
+	}
+	return body
+}
+
+// copyRemoteImagesOf is copyRemoteImages for an import: what fails is
+// reported against the entry's file and line, and the entry keeps the
+// address.
+func (s *Service) copyRemoteImagesOf(ctx context.Context, rec importer.Record, body string, sum *ImportSummary) string {
+	body, _, failed := s.copyRemoteImages(ctx, body)
+	for _, f := range failed {
+		sum.Problems = append(sum.Problems, importer.Problem{
+			File: rec.File, Line: rec.Line, Message: fmt.Sprintf("image %s not copied: %s", f.URL, f.Message),
+		})
 	}
 	return body
 }

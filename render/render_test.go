@@ -4,61 +4,85 @@ import (
 	"strings"
 	"testing"
 
-	xhtml "golang.org/x/net/html"
+	"github.com/tsuzuri/tsuzuri/render/xsstest"
 )
 
-// unsafe reports what in out could run script in the webview: elements
-// that load or run code, event handler attributes, and script URLs.
-func unsafe(out string) string {
-	z := xhtml.NewTokenizer(strings.NewReader(out))
-	for {
-		tt := z.Next()
-		if tt == xhtml.ErrorToken {
-			return ""
-		}
-		if tt != xhtml.StartTagToken && tt != xhtml.SelfClosingTagToken {
-			continue
-		}
-		tok := z.Token()
-		switch tok.Data {
-		case "script", "iframe", "object", "embed", "style", "form", "frame", "base", "meta", "link", "svg", "math":
-			return "element " + tok.Data
-		}
-		for _, a := range tok.Attr {
-			v := strings.ToLower(strings.Join(strings.Fields(a.Val), ""))
-			switch {
-			case strings.HasPrefix(strings.ToLower(a.Key), "on"), a.Key == "style", a.Key == "srcdoc":
-				return "attribute " + a.Key
-			case (a.Key == "href" || a.Key == "src" || a.Key == "action") &&
-				(strings.HasPrefix(v, "javascript:") || strings.HasPrefix(v, "vbscript:") || strings.HasPrefix(v, "data:text")):
-				return "URL " + a.Val
+func TestMarkdownNeverPassesScriptOrNetwork(t *testing.T) {
+	for _, v := range xsstest.Corpus(t, "testdata/xss.txt") {
+		t.Run(v.Name, func(t *testing.T) {
+			// Alone, and inside the text around it, as notes have it.
+			for _, in := range []string{v.Payload, "前の段落\n\n" + v.Payload + "\n\n後の段落", "- 箇条書き " + v.Payload} {
+				if out := Markdown(in); xsstest.Unsafe(out) != "" {
+					t.Errorf("Markdown(%q) = %q: %s", in, out, xsstest.Unsafe(out))
+				}
 			}
+		})
+	}
+}
+
+func TestUnsafeCatches(t *testing.T) {
+	// The checker itself must see what it is there to see.
+	for _, html := range []string{
+		`<img src="https://evil.example/p.png">`, `<a href="java&#x09;script:x">`, `<a href=" vbscript:x">`,
+		`<a href="file:///etc/passwd">`, `<p style="background:url(x)">`, `<details ontoggle="x">`,
+		`<img src="data:image/svg+xml;base64,AAAA">`, `<embed src="x">`, `<svg>`, `<img src="//evil.example/p.png">`,
+	} {
+		if xsstest.Unsafe(html) == "" {
+			t.Errorf("xsstest.Unsafe(%q) found nothing", html)
+		}
+	}
+	for _, html := range []string{`<a href="https://example.com/">`, `<a href="mailto:a@example.com">`, `<img src="/attachments/ab.png">`, `<a href="#見出し">`} {
+		if why := xsstest.Unsafe(html); why != "" {
+			t.Errorf("xsstest.Unsafe(%q) = %s, want nothing", html, why)
 		}
 	}
 }
 
-var xss = []string{
-	`<script>alert(1)</script>`,
-	`<img src=x onerror=alert(1)>`,
-	`[クリック](javascript:alert(1))`,
-	`[x](JaVaScRiPt:alert(1))`,
-	`[x](java&#x09;script:alert(1))`,
-	`<svg onload=alert(1)>`,
-	`<iframe src="https://example.com"></iframe>`,
-	`<a href="javascript&colon;alert(1)">x</a>`,
-	`<IMG SRC="jav&#x0A;ascript:alert('XSS');">`,
-	`![x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)`,
-	`<div style="background:url(javascript:alert(1))">x</div>`,
-	`<a href="#" onclick="window.go.app.DeleteEverything()">押して</a>`,
-	"```html\n<script>alert(1)</script>\n```",
-	`<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>`,
+func TestRemoteImagesBecomePlaceholders(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"![構成図](https://cdn.example/a.png)", `<span class="remote-image" role="img" title="https://cdn.example/a.png" aria-label="構成図">構成図</span>`},
+		{`<img src="http://cdn.example/b.jpg?x=1&amp;y=2" alt="写真">`, `title="http://cdn.example/b.jpg?x=1&amp;y=2"`},
+		{`<IMG SRC="HTTPS://cdn.example/c.gif">`, `aria-label="cdn.example">cdn.example</span>`},
+		{"![](attachments/ab12.png)", `<img src="/attachments/ab12.png"`},
+	}
+	for _, tt := range tests {
+		out := Markdown(tt.in)
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("Markdown(%q) = %q, want %q in it", tt.in, out, tt.want)
+		}
+		if strings.Contains(out, `src="http`) || strings.Contains(out, `src="HTTP`) {
+			t.Errorf("Markdown(%q) = %q still loads a remote image", tt.in, out)
+		}
+	}
 }
 
-func TestMarkdownNeverPassesScript(t *testing.T) {
-	for _, in := range xss {
-		if out := Markdown(in); unsafe(out) != "" {
-			t.Errorf("Markdown(%q) = %q: %s", in, out, unsafe(out))
+func TestRemoteImageSourcesAndReplace(t *testing.T) {
+	md := "# 勉強会\n\n![図](https://cdn.example/a.png)\n![図2](<https://cdn.example/a b.png>)\n" +
+		"![参照][logo]\n\n[logo]: https://cdn.example/logo.svg\n\n" +
+		`<p><img src="https://cdn.example/c.jpg?x=1&amp;y=2" alt="c"></p>` + "\n\n" +
+		"本文 <img src='http://cdn.example/d.webp'> 途中\n\n" +
+		"![ローカル](attachments/ab.png) [リンク](https://cdn.example/a.png?page=2) ![図](https://cdn.example/a.png)\n"
+	got := RemoteImageSources(md)
+	want := []string{"https://cdn.example/a.png", "https://cdn.example/a b.png", "https://cdn.example/logo.svg",
+		"https://cdn.example/c.jpg?x=1&y=2", "http://cdn.example/d.webp"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("RemoteImageSources = %q, want %q", got, want)
+	}
+	out := md
+	for i, u := range got {
+		var ok bool
+		if out, ok = ReplaceImageSource(out, u, "attachments/"+string(rune('0'+i))+".png"); !ok {
+			t.Errorf("ReplaceImageSource(%q) found nothing to replace", u)
 		}
+	}
+	if left := RemoteImageSources(out); len(left) != 0 {
+		t.Errorf("after replacing, still remote: %q in\n%s", left, out)
+	}
+	if !strings.Contains(out, "[リンク](https://cdn.example/a.png?page=2)") {
+		t.Errorf("a link that only starts with an image's address was changed:\n%s", out)
+	}
+	if strings.Contains(Markdown(out), "remote-image") {
+		t.Errorf("rendered after replacing, a placeholder is left:\n%s", Markdown(out))
 	}
 }
 
@@ -102,12 +126,12 @@ func TestPlainText(t *testing.T) {
 }
 
 func FuzzMarkdown(f *testing.F) {
-	for _, s := range xss {
-		f.Add(s)
+	for _, v := range xsstest.Corpus(f, "testdata/xss.txt") {
+		f.Add(v.Payload)
 	}
 	f.Fuzz(func(t *testing.T, md string) {
-		if out := Markdown(md); unsafe(out) != "" {
-			t.Fatalf("Markdown(%q) = %q: %s", md, out, unsafe(out))
+		if out := Markdown(md); xsstest.Unsafe(out) != "" {
+			t.Fatalf("Markdown(%q) = %q: %s", md, out, xsstest.Unsafe(out))
 		}
 	})
 }

@@ -63,6 +63,10 @@ type Backend struct {
 
 	closeOnce sync.Once
 	ready     chan struct{}
+
+	// picks are the paths the user chose in native dialogs: the only
+	// paths outside the data folder a bound method accepts (see guard.go).
+	picks pickedPaths
 }
 
 // Status says whether the data folder is open, and if not, why.

@@ -27,18 +27,32 @@ func do(b *Backend, op string, fn func(*app.Service) error) error {
 type Entries struct{ b *Backend }
 
 func (x *Entries) Save(in app.EntryInput) (diary.Entry, error) {
+	if in.ID != "" {
+		if err := checkID(in.ID); err != nil {
+			return diary.Entry{}, x.b.fail("save", err)
+		}
+	}
 	return call(x.b, "save", func(s *app.Service) (diary.Entry, error) { return s.SaveEntry(x.b.ctx, in) })
 }
 
 func (x *Entries) Get(id string) (diary.Entry, error) {
+	if err := checkID(id); err != nil {
+		return diary.Entry{}, x.b.fail("open entry", err)
+	}
 	return call(x.b, "open entry", func(s *app.Service) (diary.Entry, error) { return s.GetEntry(x.b.ctx, id) })
 }
 
 func (x *Entries) Trash(id string) error {
+	if err := checkID(id); err != nil {
+		return x.b.fail("move to trash", err)
+	}
 	return do(x.b, "move to trash", func(s *app.Service) error { return s.TrashEntry(x.b.ctx, id) })
 }
 
 func (x *Entries) Restore(id string) error {
+	if err := checkID(id); err != nil {
+		return x.b.fail("restore", err)
+	}
 	return do(x.b, "restore", func(s *app.Service) error { return s.RestoreEntry(x.b.ctx, id) })
 }
 
@@ -51,6 +65,10 @@ func (x *Entries) ListTrash() ([]storage.Summary, error) {
 }
 
 func (x *Entries) List(q storage.ListQuery) (storage.ListPage, error) {
+	if err := firstError(checkText("page cursor", q.Cursor, 512), checkText("tag", q.Tag, storage.MaxTagBytes),
+		checkText("date", q.From, 10), checkText("date", q.To, 10)); err != nil {
+		return storage.ListPage{}, x.b.fail("list entries", err)
+	}
 	return call(x.b, "list entries", func(s *app.Service) (storage.ListPage, error) { return s.ListEntries(x.b.ctx, q) })
 }
 
@@ -59,13 +77,29 @@ func (x *Entries) Tags() ([]storage.TagCount, error) {
 }
 
 func (x *Entries) DayCounts(from, to string) ([]storage.DayCount, error) {
+	if err := firstError(checkText("date", from, 10), checkText("date", to, 10)); err != nil {
+		return nil, x.b.fail("calendar", err)
+	}
 	return call(x.b, "calendar", func(s *app.Service) ([]storage.DayCount, error) { return s.DayCounts(x.b.ctx, from, to) })
 }
 
 func (x *Entries) OnThisDay(date string) ([]storage.Summary, error) {
+	if err := checkText("date", date, 10); err != nil {
+		return nil, x.b.fail("on this day", err)
+	}
 	return call(x.b, "on this day", func(s *app.Service) ([]storage.Summary, error) { return s.OnThisDay(x.b.ctx, date) })
 }
 
 func (x *Entries) Stats() (storage.Stats, error) {
 	return call(x.b, "statistics", func(s *app.Service) (storage.Stats, error) { return s.Stats(x.b.ctx) })
+}
+
+// CopyRemoteImages copies the images entry id shows from other servers into
+// the data folder (the user pressed "Load images" on it) and returns the
+// entry as saved, with what could not be copied.
+func (x *Entries) CopyRemoteImages(id string) (app.RemoteImagesResult, error) {
+	if err := checkID(id); err != nil {
+		return app.RemoteImagesResult{}, x.b.fail("load images", err)
+	}
+	return call(x.b, "load images", func(s *app.Service) (app.RemoteImagesResult, error) { return s.CopyRemoteImages(x.b.ctx, id) })
 }

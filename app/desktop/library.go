@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/attach"
 	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/importer"
+	"github.com/tsuzuri/tsuzuri/storage"
 )
 
 // Finder is search.
@@ -21,10 +24,27 @@ type Finder struct {
 	inFlight context.CancelFunc
 }
 
+// Bounds of what the webview may ask of search and rendering.
+const (
+	maxQueryBytes   = 4 << 10
+	maxResultsPage  = 200
+	maxResultOffset = 100_000
+	maxTerms        = 64
+)
+
 // Search runs a query. Results update as the user types, so a newer query
 // cancels the one still running: fast typing never queues work, and an
 // answer nobody will see stops costing the CPU at once.
 func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
+	if req.Sort == "" {
+		req.Sort = "relevance"
+	}
+	if err := firstError(checkText("query", req.Query, maxQueryBytes), checkOneOf("sort order", req.Sort, "relevance", "date")); err != nil {
+		return app.SearchResult{}, x.b.fail("search", err)
+	}
+	if req.Limit < 0 || req.Limit > maxResultsPage || req.Offset < 0 || req.Offset > maxResultOffset {
+		return app.SearchResult{}, x.b.fail("search", diary.Errorf(diary.EInvalid, "A page of results holds 0 to %d results from 0 to %d.", maxResultsPage, maxResultOffset))
+	}
 	ctx, done := x.supersede()
 	defer done()
 	return call(x.b, "search", func(s *app.Service) (app.SearchResult, error) { return s.Search(ctx, req) })
@@ -45,6 +65,17 @@ func (x *Finder) supersede() (context.Context, func()) {
 
 // Highlights gives the byte ranges of text to mark for terms.
 func (x *Finder) Highlights(text string, terms []string) ([][2]int, error) {
+	if err := checkText("text", text, storage.MaxBodyBytes); err != nil {
+		return nil, x.b.fail("highlight", err)
+	}
+	if len(terms) > maxTerms {
+		return nil, x.b.fail("highlight", diary.Errorf(diary.EInvalid, "At most %d words are highlighted.", maxTerms))
+	}
+	for _, t := range terms {
+		if err := checkText("word", t, maxQueryBytes); err != nil {
+			return nil, x.b.fail("highlight", err)
+		}
+	}
 	return call(x.b, "highlight", func(s *app.Service) ([][2]int, error) { return s.Highlights(text, terms), nil })
 }
 
@@ -55,6 +86,9 @@ func (x *Finder) Synonyms() (string, error) {
 
 // SetSynonyms saves the user's synonyms; searches use them at once.
 func (x *Finder) SetSynonyms(text string) error {
+	if err := checkText("synonyms list", text, 1<<20); err != nil {
+		return x.b.fail("synonyms", err)
+	}
 	return do(x.b, "synonyms", func(s *app.Service) error { return s.SetSynonyms(x.b.ctx, text) })
 }
 
@@ -63,11 +97,22 @@ type Render struct{ b *Backend }
 
 // Markdown renders a note as sanitised HTML.
 func (x *Render) Markdown(md string) (string, error) {
+	if len(md) > storage.MaxBodyBytes {
+		return "", x.b.fail("preview", diary.Errorf(diary.EInvalid, "The note is longer than %d MB.", storage.MaxBodyBytes>>20))
+	}
 	return call(x.b, "preview", func(s *app.Service) (string, error) { return s.RenderMarkdown(md), nil })
 }
 
 // SaveAttachment stores a pasted or dropped image and returns its link target.
 func (x *Render) SaveAttachment(name, base64Data string) (string, error) {
+	// The name only gives the file type; the store names the file by its
+	// content, inside the data folder.
+	if err := checkText("file name", name, 1024); err != nil {
+		return "", x.b.fail("attach", err)
+	}
+	if base64.StdEncoding.DecodedLen(len(base64Data)) > attach.MaxBytes+3 {
+		return "", x.b.fail("attach", diary.Errorf(diary.EInvalid, "%s is larger than %d MB.", shortArg(filepath.Base(name)), attach.MaxBytes>>20))
+	}
 	data, err := base64.StdEncoding.DecodeString(base64Data)
 	if err != nil {
 		return "", x.b.fail("attach", diary.Errorf(diary.EInvalid, "The image %s could not be read.", name))
@@ -94,17 +139,33 @@ var allFiles = FileFilter{"All files", "*"}
 
 // PickImportSource asks for files (or a folder) to import; empty means cancelled.
 func (x *Library) PickImportSource(format string, folder bool) ([]string, error) {
+	if err := checkImportFormat(format); err != nil {
+		return []string{}, x.b.fail("choose files", err)
+	}
 	filters := append(slices.Clone(importFilters[format]), allFiles)
 	paths, err := x.b.shell.OpenFiles("Import", folder, filters)
 	if paths == nil {
 		paths = []string{}
 	}
+	x.b.picks.remember(pickedToRead, paths...)
 	return paths, x.b.fail("choose files", err)
+}
+
+func checkImportFormat(format string) error {
+	return checkOneOf("format", format, append([]string{""}, importer.Formats()...)...)
+}
+
+// checkImport accepts a request only for files the user picked.
+func (x *Library) checkImport(req app.ImportRequest) error {
+	return firstError(checkImportFormat(req.Format), x.b.checkPicked(pickedToRead, req.Paths...))
 }
 
 const previewEntries = 20
 
 func (x *Library) PreviewImport(req app.ImportRequest) (app.ImportPreview, error) {
+	if err := x.checkImport(req); err != nil {
+		return app.ImportPreview{}, x.b.fail("preview import", err)
+	}
 	return call(x.b, "preview import", func(s *app.Service) (app.ImportPreview, error) {
 		return s.PreviewImport(x.b.ctx, req, previewEntries)
 	})
@@ -120,6 +181,9 @@ type ImportDone struct {
 // StartImport imports in the background and returns a job id; progress
 // comes as "import:progress" events and the end as "import:done".
 func (x *Library) StartImport(req app.ImportRequest) (string, error) {
+	if err := x.checkImport(req); err != nil {
+		return "", x.b.fail("import", err)
+	}
 	svc, err := x.b.service()
 	if err != nil {
 		return "", x.b.fail("import", err)
@@ -142,6 +206,9 @@ func (x *Library) StartImport(req app.ImportRequest) (string, error) {
 
 // CancelImport stops a running import; entries saved so far are kept.
 func (x *Library) CancelImport(jobID string) error {
+	if err := checkText("job", jobID, 64); err != nil {
+		return x.b.fail("cancel import", err)
+	}
 	x.b.jobsMu.Lock()
 	cancel, ok := x.b.jobs[jobID]
 	x.b.jobsMu.Unlock()
@@ -153,6 +220,9 @@ func (x *Library) CancelImport(jobID string) error {
 
 // PickExportTarget asks where to export; "" means cancelled.
 func (x *Library) PickExportTarget(format string) (string, error) {
+	if err := checkExportFormat(format); err != nil {
+		return "", x.b.fail("choose destination", err)
+	}
 	var path string
 	var err error
 	if format == "markdown" {
@@ -161,10 +231,24 @@ func (x *Library) PickExportTarget(format string) (string, error) {
 		ext := map[string]string{"jsonl": ".jsonl", "hatena": ".txt", "html": ".html"}[format]
 		path, err = x.b.shell.SaveFile("Export", "tsuzuri-"+time.Now().Format("2006-01-02")+ext)
 	}
+	x.b.picks.remember(pickedToWrite, path)
 	return path, x.b.fail("choose destination", err)
 }
 
+func checkExportFormat(format string) error {
+	return checkOneOf("format", format, "jsonl", "markdown", "hatena", "html")
+}
+
+// Export writes only where the user chose in the export dialog.
 func (x *Library) Export(req app.ExportRequest) (app.ExportSummary, error) {
+	if err := firstError(checkExportFormat(req.Format), x.b.checkPicked(pickedToWrite, req.Dest)); err != nil {
+		return app.ExportSummary{}, x.b.fail("export", err)
+	}
+	for _, id := range req.IDs {
+		if err := checkID(id); err != nil {
+			return app.ExportSummary{}, x.b.fail("export", err)
+		}
+	}
 	return call(x.b, "export", func(s *app.Service) (app.ExportSummary, error) { return s.Export(x.b.ctx, req) })
 }
 

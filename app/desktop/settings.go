@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/diary"
@@ -136,6 +138,12 @@ func (x *Settings) Get() (SettingsValues, error) {
 }
 
 func (x *Settings) Save(s SettingsValues) error {
+	if err := firstError(checkOneOf("theme", s.Theme, "system", "light", "dark"), checkOneOf("language", s.Language, "", "ja", "en")); err != nil {
+		return x.b.fail("save settings", err)
+	}
+	if s.EditorFontSize < 11 || s.EditorFontSize > 28 {
+		return x.b.fail("save settings", diary.Errorf(diary.EInvalid, "The editor font size is 11 to 28, not %d.", s.EditorFontSize))
+	}
 	return x.b.fail("save settings", x.b.prefs.Update(func(v *PrefValues) {
 		v.Theme, v.Language, v.EditorFontSize = s.Theme, s.Language, s.EditorFontSize
 	}))
@@ -173,13 +181,53 @@ func (x *System) Quit() error {
 	return nil
 }
 
-// OpenURL opens a web link in the browser; the app window never navigates.
+// OpenURL opens a web or mail link in the system browser or mail app; the
+// app window itself never navigates. Anything else is refused, including
+// the disguised forms of script and file links (tabs, newlines and
+// controls inside the scheme, leading spaces), which the webview would
+// have read as javascript: or file:.
 func (x *System) OpenURL(link string) error {
-	u, err := url.Parse(link)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return x.b.fail("open link", diary.Errorf(diary.EInvalid, "Only web links (http, https) open from a note."))
+	u, ok := openableLink(link)
+	if !ok {
+		return x.b.fail("open link", diary.Errorf(diary.EInvalid, "Only web and mail links (http, https, mailto) open from a note."))
 	}
-	return x.b.fail("open link", x.b.shell.OpenURL(u.String()))
+	if err := x.b.shell.OpenURL(u); err != nil {
+		// Not an internal error: the UI says the browser did not open and
+		// offers to copy the link.
+		x.b.log.Warn("open link", "err", err)
+		return x.b.fail("open link", diary.Errorf(diary.EConflict, "The browser could not be opened (%v).", err))
+	}
+	return nil
+}
+
+// maxLinkBytes is far beyond any real link and bounds what reaches the
+// system opener.
+const maxLinkBytes = 8 << 10
+
+// openableLink returns link, as the opener should get it, if it is an
+// http(s) link with a host or a mailto link with an address.
+func openableLink(link string) (string, bool) {
+	if len(link) > maxLinkBytes || !utf8.ValidString(link) ||
+		strings.ContainsFunc(link, func(r rune) bool { return r <= ' ' || r == 0x7f || unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		return "", false
+	}
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", false
+	}
+	switch u.Scheme {
+	case "http", "https":
+		if u.Host == "" || u.Opaque != "" {
+			return "", false
+		}
+	case "mailto":
+		if u.Opaque == "" || u.Host != "" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return u.String(), true
 }
 
 // Locale is the system's language tag, e.g. "ja-JP".

@@ -9,7 +9,7 @@ import (
 	"github.com/tsuzuri/tsuzuri/importer"
 )
 
-const importUsage = "import [--format FORMAT] FILE…"
+const importUsage = "import [--format FORMAT] [--fetch-images] FILE…"
 
 func init() {
 	commands["import"] = command{usage: importUsage, run: runImport}
@@ -18,6 +18,7 @@ func init() {
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("import", e, importUsage)
 	format := fs.String("format", "", "source format: "+strings.Join(importer.Formats(), ", ")+" (default: detect)")
+	fetchImages := fs.Bool("fetch-images", false, "copy the images the entries show from other servers into the data folder (contacts those servers; off by default)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,7 +42,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "\r%-*s", width, line)
 		}
 	}
-	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args()}, progress)
+	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args(), FetchImages: *fetchImages}, progress)
 	if progress != nil {
 		fmt.Fprintln(e.stderr)
 	}

@@ -40,7 +40,7 @@ func main() {
 	backend := desktop.NewBackend(ctx, log, srv, srv, prefs, app.Open)
 	backend.Open()
 	defer backend.Close()
-	srv.Bind(backend.Bind())
+	srv.Bind(append(backend.Bind(), &server.Canary{}))
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -49,7 +49,7 @@ func main() {
 	}
 	// The test runner reads this line to learn the port.
 	fmt.Printf("listening on http://%s\n", ln.Addr())
-	hs := &http.Server{Handler: srv}
+	hs := &http.Server{Handler: desktop.SecurityHeaders(srv)}
 	go func() {
 		<-ctx.Done()
 		hs.Close()

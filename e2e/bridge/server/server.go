@@ -6,6 +6,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -31,7 +32,20 @@ type Server struct {
 	picks   [][]string // answers for the next native dialogs
 	opened  []string   // URLs the app asked the browser to open
 	quits   int        // times the UI or the app asked to quit
+
+	noBrowser  bool // OpenURL fails, as on a desktop without a browser
+	canaryHits []string
 }
+
+// Canary is bound beside the app's structs in the bridge only (never in the
+// app): the XSS corpus's payloads call window.go.desktop.Canary.Hit(), so a
+// payload that ran leaves a trace the tests read at GET /__test/canary.
+// Every request to it is counted before its arguments are looked at, so a
+// payload calling it wrongly still shows.
+type Canary struct{}
+
+// Hit is the method payloads call; ServeHTTP has counted the call.
+func (Canary) Hit() {}
 
 // New serves the UI in dist and attachments of the data folder data.
 func New(dist, data string) *Server {
@@ -57,6 +71,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(clientJS))
 	case strings.HasPrefix(p, "/__bridge/"):
+		if strings.HasPrefix(p, "/__bridge/Canary/") {
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<10))
+			s.mu.Lock()
+			s.canaryHits = append(s.canaryHits, p+" "+string(body))
+			s.mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		s.call(w, r, strings.TrimPrefix(p, "/__bridge/"))
 	case p == "/__test/next-pick":
 		var paths []string
@@ -79,6 +100,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.OpenURL(url)
+	case p == "/__test/canary":
+		s.mu.Lock()
+		json.NewEncoder(w).Encode(append([]string{}, s.canaryHits...))
+		s.mu.Unlock()
+	case p == "/__test/browser-fails":
+		var fails bool
+		if err := json.NewDecoder(r.Body).Decode(&fails); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		s.mu.Lock()
+		s.noBrowser = fails
+		s.mu.Unlock()
 	case p == "/__test/quit":
 		s.mu.Lock()
 		if r.Method == http.MethodPost {
@@ -235,8 +269,11 @@ func (s *Server) ChooseFolder(string) (string, error) { return first(s.nextPick(
 
 func (s *Server) OpenURL(url string) error {
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.noBrowser {
+		return errors.New("exec: \"xdg-open\": executable file not found in $PATH")
+	}
 	s.opened = append(s.opened, url)
-	s.mu.Unlock()
 	return nil
 }
 

@@ -29,8 +29,9 @@ export interface SearchHit { ID: string; Title: string; Date: string; Tags: stri
 /** Suggestion is the query as the diary writes it, when nothing matched as typed. */
 export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string }
 export interface Problem { File: string; Line: number; Message: string }
-export interface ImportRequest { Format: string; Paths: string[] }
-export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] }
+export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean }
+export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[]; RemoteImages: number }
+export interface RemoteImagesResult { Entry: Entry; Copied: number; Failed: { URL: string; Message: string }[] | null }
 export interface ImportSummary { Imported: number; Updated: number; Unchanged: number; Skipped: number; Problems: Problem[] }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
@@ -117,6 +118,7 @@ export const api = {
     dayCounts: (from: string, to: string) => invoke<DayCount[]>('Entries', 'DayCounts', from, to),
     onThisDay: (date: string) => invoke<Summary[]>('Entries', 'OnThisDay', date),
     stats: () => invoke<Stats>('Entries', 'Stats'),
+    copyRemoteImages: (id: string) => invoke<RemoteImagesResult>('Entries', 'CopyRemoteImages', id),
   },
   finder: {
     search: (r: SearchRequest) => invoke<SearchResult>('Finder', 'Search', r),

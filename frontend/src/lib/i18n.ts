@@ -109,6 +109,18 @@ const ja = {
   startupLocked: '別のウィンドウの綴りがこのデータフォルダを開いています。そちらを閉じてから「もう一度試す」を押すか、別のフォルダを選んでください。',
   somethingBroke: '画面の表示中に問題が発生しました。',
   reload: '再読み込み',
+  remoteImages: '外部サーバーの画像が {n} 枚あります。読み込むまで表示しません（通信しないため）。',
+  loadImages: '画像を読み込む',
+  loadingImages: '画像を読み込み中…',
+  imagesLoaded: '画像を {n} 枚読み込み、データフォルダに保存しました',
+  imagesFailed: '{n} 枚の画像は読み込めませんでした: {detail}',
+  remoteImage: '外部の画像',
+  importFetchImages: '外部サーバーの画像（{n} 枚）もデータフォルダにコピーする（そのサーバーに接続します）',
+  browserFailed: 'ブラウザを開けませんでした。リンクをコピーしてブラウザに貼り付けてください。',
+  copyLink: 'リンクをコピー',
+  linkCopied: 'リンクをコピーしました',
+  copyFailed: 'コピーできませんでした: {link}',
+  linkRefused: 'このリンクは開けません（開けるのは http、https、mailto のリンクだけです）',
 } as const
 
 type Key = keyof typeof ja
@@ -221,6 +233,18 @@ const en: Table = {
   startupLocked: 'Another Tsuzuri window has this data folder open. Close it and press “Try again”, or choose another folder.',
   somethingBroke: 'Something went wrong while showing this screen.',
   reload: 'Reload',
+  remoteImages: 'This entry shows {n} images from other servers. They are not shown until you load them (nothing is fetched without asking).',
+  loadImages: 'Load images',
+  loadingImages: 'Loading images…',
+  imagesLoaded: 'Loaded {n} images and saved them in the data folder',
+  imagesFailed: '{n} images could not be loaded: {detail}',
+  remoteImage: 'Remote image',
+  importFetchImages: 'Also copy the images from other servers ({n}) into the data folder (connects to those servers)',
+  browserFailed: 'The browser could not be opened. Copy the link and paste it into your browser.',
+  copyLink: 'Copy link',
+  linkCopied: 'Link copied',
+  copyFailed: 'Could not copy: {link}',
+  linkRefused: 'This link cannot be opened (only http, https and mailto links open)',
 }
 
 export const tables = { ja, en } satisfies Record<'ja' | 'en', Table>

@@ -1,5 +1,6 @@
 import { translate, type Lang, type MessageKey } from './i18n'
-import { toApiError } from './api'
+import { api, toApiError } from './api'
+import { copyText, openableLink } from './links'
 
 export type View = 'timeline' | 'trash'
 export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help'
@@ -21,14 +22,16 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(ui.lang, key, params)
 }
 
-export interface Toast { id: number; kind: 'info' | 'error'; text: string }
+export interface ToastAction { label: string; run: () => void }
+export interface Toast { id: number; kind: 'info' | 'error'; text: string; action?: ToastAction }
 export const toasts = $state<Toast[]>([])
 let nextToast = 1
 
-export function notify(text: string, kind: Toast['kind'] = 'info'): void {
+export function notify(text: string, kind: Toast['kind'] = 'info', action?: ToastAction): void {
   const id = nextToast++
-  toasts.push({ id, kind, text })
-  setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 4000)
+  toasts.push({ id, kind, text, action })
+  // A toast that offers something stays long enough to take it.
+  setTimeout(() => dismiss(id), action ? 15000 : kind === 'error' ? 8000 : 4000)
 }
 
 export function dismiss(id: number): void {
@@ -56,6 +59,35 @@ export function errorText(err: { code: string; message: string }): string {
 /** fail shows a failure as a human message; details stay in the Go log. */
 export function fail(reason: unknown): void {
   notify(errorText(toApiError(reason)), 'error')
+}
+
+/**
+ * openLink opens a link of a note in the system browser. Links that are
+ * not web or mail links say so; when the browser does not start, the
+ * toast says that too and offers to copy the link.
+ */
+export async function openLink(href: string | null): Promise<void> {
+  if (!href || href.startsWith('#')) return
+  const link = openableLink(href)
+  if (!link) {
+    notify(t('linkRefused'), 'error')
+    return
+  }
+  try {
+    await api.system.openURL(link)
+  } catch (reason) {
+    if (toApiError(reason).code === 'invalid') {
+      notify(t('linkRefused'), 'error')
+      return
+    }
+    notify(t('browserFailed'), 'error', {
+      label: t('copyLink'),
+      run: async () => {
+        if (await copyText(link)) notify(t('linkCopied'))
+        else notify(t('copyFailed', { link }), 'error')
+      },
+    })
+  }
 }
 
 export function openEntry(id: string, terms: string[] = []): void {
