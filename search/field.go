@@ -34,6 +34,7 @@ type view struct {
 var (
 	gramView = view{gramTerms, 2}
 	wordView = view{wordTerms, 16}
+	charView = view{charTerms, 8}
 )
 
 func newTermField(name string, text *foldedText, v view) *termField {

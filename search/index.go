@@ -27,7 +27,7 @@ import (
 // version names the analysis and field layout. Changing either makes old
 // indexes useless, so Open recreates an index of another version (empty, at
 // Seq 0) and the app rebuilds it from storage.
-const version = "tsuzuri-3"
+const version = "tsuzuri-4"
 
 var (
 	keySeq     = []byte("tsuzuri_seq")
@@ -78,6 +78,7 @@ const (
 	fieldText  = "text"  // title and body, character pairs and whole words
 	fieldTitle = "title" // title alone, to rank title matches higher
 	fieldWord  = "word"  // words standing on their own
+	fieldChar  = "char"  // each Japanese character, for one-character queries
 	fieldDate  = "date"
 	fieldYear  = "year"
 	fieldTag   = "tag"  // folded, for tag: filters
@@ -151,6 +152,7 @@ func newMapping() mapping.IndexMapping {
 	field(fieldText, gramName, false)
 	field(fieldTitle, gramName, false)
 	field(fieldWord, wordName, false)
+	field(fieldChar, charName, false)
 	field(fieldDate, keyword.Name, true)
 	field(fieldYear, keyword.Name, true)
 	field(fieldTag, tagName, false)
@@ -317,6 +319,7 @@ func toBleve(d Document) *document.Document {
 	doc.AddField(newTermField(fieldText, all, gramView))
 	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramView))
 	doc.AddField(newTermField(fieldWord, all, wordView))
+	doc.AddField(newTermField(fieldChar, all, charView))
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))

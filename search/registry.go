@@ -20,6 +20,7 @@ const (
 	tagFoldName        = "tsuzuri_tag_fold"
 	gramName           = "tsuzuri_gram"
 	wordName           = "tsuzuri_word"
+	charName           = "tsuzuri_char"
 	tagName            = "tsuzuri_tag"
 )
 
@@ -59,7 +60,7 @@ func init() {
 	must(registry.RegisterCharFilter(foldCharFilterName, charFilter(foldCharFilter{})))
 	must(registry.RegisterCharFilter(tagFoldName, charFilter(tagFoldCharFilter{})))
 	must(registry.RegisterAnalyzer(tagName, foldingAnalyzer(tagFoldName, single.Name)))
-	for name, v := range map[string]view{gramName: gramView, wordName: wordView} {
+	for name, v := range map[string]view{gramName: gramView, wordName: wordView, charName: charView} {
 		must(registry.RegisterTokenizer(name, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 			return viewTokenizer{v}, nil
 		}))

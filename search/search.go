@@ -329,7 +329,7 @@ func textQuery(field, t string) query.Query {
 			}
 			parts = append(parts, term(field, string(run), 1))
 		case utf8.RuneCount(run) == 1:
-			parts = append(parts, prefix(field, string(run)))
+			parts = append(parts, term(fieldChar, string(run), 1))
 		default:
 			var gs []string
 			grams(run, func(g []byte, _ int) { gs = append(gs, string(g)) })
@@ -365,12 +365,6 @@ func term(field, value string, boost float64) query.Query {
 	q := bleve.NewTermQuery(value)
 	q.SetField(field)
 	q.SetBoost(boost)
-	return q
-}
-
-func prefix(field, value string) query.Query {
-	q := bleve.NewPrefixQuery(value)
-	q.SetField(field)
 	return q
 }
 

@@ -304,8 +304,15 @@ func (e *expander) readingWords(kana string) []string {
 				}
 			}
 		}
+		// Keep the spellings that read furthest with as few words, then
+		// the ones the diary uses most.
 		if len(next) > beam {
-			sort.Slice(next, func(i, j int) bool { return e.v.textFreq(next[i].text) > e.v.textFreq(next[j].text) })
+			sort.Slice(next, func(i, j int) bool {
+				if next[i].at != next[j].at {
+					return next[i].at > next[j].at
+				}
+				return e.v.textFreq(next[i].text) > e.v.textFreq(next[j].text)
+			})
 			next = next[:beam]
 		}
 		states = next

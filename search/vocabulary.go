@@ -102,7 +102,7 @@ func (v *vocabulary) textFreq(folded string) uint64 {
 		case kind == runWord:
 			least = min(least, v.docFreq(fieldText, string(run[:min(len(run), maxTermBytes)])))
 		case utf8.RuneCount(run) == 1:
-			least = min(least, v.prefixFreq(fieldText, string(run)))
+			least = min(least, v.docFreq(fieldChar, string(run)))
 		default:
 			grams(run, func(g []byte, at int) {
 				if at+len(g) < len(run) || utf8.RuneCount(g) == 2 {
@@ -115,29 +115,6 @@ func (v *vocabulary) textFreq(folded string) uint64 {
 		return 0
 	}
 	return least
-}
-
-// prefixFreq is about how many documents hold a term starting with prefix:
-// the most of any one such term, which is enough to rank and to tell
-// "never" from "sometimes".
-func (v *vocabulary) prefixFreq(field, prefix string) uint64 {
-	key := field + "\x01" + prefix
-	if n, ok := v.df.get(key); ok {
-		return n
-	}
-	var n uint64
-	if d, err := v.r.FieldDictPrefix(field, []byte(prefix)); err == nil {
-		for i := 0; i < 64; i++ {
-			e, err := d.Next()
-			if err != nil || e == nil {
-				break
-			}
-			n = max(n, e.Count)
-		}
-		d.Close()
-	}
-	v.df.put(key, n)
-	return n
 }
 
 // near lists the terms of field that start with prefix and are within edit
