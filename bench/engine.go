@@ -40,6 +40,9 @@ type Report struct {
 	SizeRatio     float64 // on disk / text size
 	// Sets is the quality on each further query set, by its name.
 	Sets map[string]corpus.Quality
+	// TypingP50 and TypingP99 are the search box's latency on the
+	// typing queries, ms.
+	TypingP50, TypingP99 float64
 }
 
 // QuerySet is a further set of queries scored on the same build, for
@@ -52,7 +55,7 @@ type QuerySet struct {
 // Run builds each engine on the corpus, runs every query rounds times, and
 // reports quality, speed, memory and size. Engines run one after another, so
 // each has the machine to itself.
-func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int64, queries []corpus.Query, sets []QuerySet, rounds int, log func(string)) ([]Report, error) {
+func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int64, queries []corpus.Query, sets []QuerySet, typing []Keystroke, rounds int, log func(string)) ([]Report, error) {
 	var reports []Report
 	for _, e := range engines {
 		runtime.GC()
@@ -79,6 +82,23 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 				results[i] = ids
 			}
 		}
+		var typed []float64
+		for r := 0; r < rounds; r++ {
+			for _, k := range typing {
+				t := time.Now()
+				var err error
+				if b, ok := e.(Browser); ok {
+					err = b.Browse(ctx, k.Q, k.ByDate)
+				} else {
+					_, err = e.Search(ctx, k.Q, 20)
+				}
+				if err != nil {
+					return reports, fmt.Errorf("%s: type %q: %w", e.Name(), k.Q, err)
+				}
+				typed = append(typed, float64(time.Since(t).Microseconds())/1000)
+			}
+		}
+		tp := corpus.Percentiles(typed, 50, 99)
 		scored := map[string]corpus.Quality{}
 		for _, set := range sets {
 			results := make([][]string, len(set.Queries))
@@ -104,7 +124,7 @@ func Run(ctx context.Context, engines []Engine, corpusPath string, textBytes int
 			BuildSeconds: build, MBPerSecond: float64(textBytes) / 1e6 / build,
 			P50: ps[0], P95: ps[1], P99: ps[2],
 			BuildRSSMB: buildRSS, PeakRSSMB: peakRSS, SizeMB: float64(size) / 1e6, SizeRatio: float64(size) / float64(textBytes),
-			Sets: scored,
+			Sets: scored, TypingP50: tp[0], TypingP99: tp[1],
 		})
 	}
 	return reports, nil

@@ -61,6 +61,16 @@ func (t *Tsuzuri) Search(ctx context.Context, q string, k int) ([]string, error)
 	return ids, nil
 }
 
+// Browse is the search box: 20 results with facets and snippets.
+func (t *Tsuzuri) Browse(ctx context.Context, q string, byDate bool) error {
+	sort := "relevance"
+	if byDate {
+		sort = "date"
+	}
+	_, err := t.svc.Search(ctx, app.SearchRequest{Query: q, Sort: sort, Limit: 20, Facets: true})
+	return err
+}
+
 func (t *Tsuzuri) Close() error {
 	debug.SetMemoryLimit(math.MaxInt64)
 	if t.svc == nil {

@@ -79,11 +79,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	typing, err := bench.TypingQueries(corpusFile)
+	if err != nil {
+		return err
+	}
 	engines := []bench.Engine{bench.NewTsuzuri(mkdir(work, "tsuzuri"))}
 	if *peers {
 		engines = append(engines, bench.NewFTS5(mkdir(work, "fts5")), bench.NewBleveCJK(mkdir(work, "cjk")))
 	}
-	reports, err := bench.Run(ctx, engines, corpusFile, text, queries, sets, *rounds, func(s string) { fmt.Fprintln(e.stderr, s) })
+	reports, err := bench.Run(ctx, engines, corpusFile, text, queries, sets, typing, *rounds, func(s string) { fmt.Fprintln(e.stderr, s) })
 	if err != nil {
 		return err
 	}
@@ -92,6 +96,10 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	// The queries' relevant ids are dev entries: on a grown corpus only
 	// speed, memory and size mean something.
 	printReports(e.stdout, reports, *scale == 0)
+	fmt.Fprintf(e.stdout, "\ntyping: %d searches as the first keystrokes make them (one character, the most frequent words, filters alone, an exclusion, a sort by date, two words key by key); tsuzuri with 20 results, total, facets and snippets\n", len(typing))
+	for _, r := range reports {
+		fmt.Fprintf(e.stdout, "  %-20s p50 %7.2f ms   p99 %7.2f ms\n", r.Engine, r.TypingP50, r.TypingP99)
+	}
 	return nil
 }
 
