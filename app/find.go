@@ -33,6 +33,8 @@ type SearchResult struct {
 	// Suggestion is the query as the diary writes it, when nothing
 	// matched as typed but another spelling did ("もしかして").
 	Suggestion string
+	// FacetsFromTop says Tags and Years count the top results only.
+	FacetsFromTop bool
 }
 
 // SearchHit is one result, ready to show.
@@ -71,7 +73,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, 
 		return SearchResult{}, fmt.Errorf("load results: %w", err)
 	}
 	out := SearchResult{
-		Query: req.Query, Total: res.Total, Tags: res.Tags, Years: res.Years, Terms: res.Terms, Suggestion: res.Suggestion,
+		Query: req.Query, Total: res.Total, Tags: res.Tags, Years: res.Years, Terms: res.Terms, Suggestion: res.Suggestion, FacetsFromTop: res.FacetsFromTop,
 		Hits: make([]SearchHit, 0, len(res.Hits)),
 	}
 	for _, h := range res.Hits {

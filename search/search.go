@@ -31,6 +31,9 @@ type Result struct {
 	// Suggestion is the query as the diary writes it, when nothing matched
 	// as typed and another spelling did ("もしかして").
 	Suggestion string
+	// FacetsFromTop says Tags and Years count the top results, not all:
+	// there were too many to count quickly.
+	FacetsFromTop bool
 }
 
 // Hit is a matching entry.
@@ -136,31 +139,53 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 
 // run searches bq and adds its hits, total and facets to res.
 func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bool, req Request, limit, offset int, match string) error {
-	sr := bleve.NewSearchRequestOptions(bq, max(limit, 0), offset, false)
+	size := max(limit, 0)
+	if req.Facets {
+		size = max(size, facetSample)
+	}
+	sr := bleve.NewSearchRequestOptions(bq, size, offset, false)
 	if req.Sort == "date" || !scored {
 		sr.SortBy([]string{"-" + fieldDate, "-_id"})
 	} else {
 		sr.SortBy([]string{"-_score", "-" + fieldDate})
-	}
-	if req.Facets {
-		sr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
-		sr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
 	}
 	out, err := ix.idx.SearchInContext(ctx, sr)
 	if err != nil {
 		return fmt.Errorf("search %q: %w", req.Query, err)
 	}
 	res.Total += out.Total
-	for _, h := range out.Hits {
+	for _, h := range out.Hits[:min(len(out.Hits), max(limit, 0))] {
 		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: match})
 	}
-	if f, ok := out.Facets[fieldTagF]; ok && f.Terms != nil {
+	if !req.Facets || out.Total == 0 {
+		return nil
+	}
+	// Facets count every result when there are not too many; beyond that,
+	// reading each one's tags and year costs more than the search itself,
+	// and the top results give the same picture.
+	fq := bq
+	if out.Total > facetAll {
+		ids := make([]string, len(out.Hits))
+		for i, h := range out.Hits {
+			ids[i] = h.ID
+		}
+		fq = bleve.NewDocIDQuery(ids)
+		res.FacetsFromTop = true
+	}
+	fr := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+	fr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
+	fr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
+	facets, err := ix.idx.SearchInContext(ctx, fr)
+	if err != nil {
+		return fmt.Errorf("count results of %q by tag and year: %w", req.Query, err)
+	}
+	if f, ok := facets.Facets[fieldTagF]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			res.Tags = addFacet(res.Tags, t.Term, t.Count)
 		}
 		sort.SliceStable(res.Tags, func(i, j int) bool { return res.Tags[i].Count > res.Tags[j].Count })
 	}
-	if f, ok := out.Facets[fieldYear]; ok && f.Terms != nil {
+	if f, ok := facets.Facets[fieldYear]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
 			res.Years = addFacet(res.Years, t.Term, t.Count)
 		}
@@ -168,6 +193,13 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	}
 	return nil
 }
+
+// Facets count all results up to facetAll of them; past that, the top
+// facetSample.
+const (
+	facetAll    = 5000
+	facetSample = 500
+)
 
 func addFacet(fs []Facet, name string, count int) []Facet {
 	for i := range fs {

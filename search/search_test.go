@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -291,4 +292,47 @@ func FuzzSearch(f *testing.F) {
 			Snippet(d.Body, res.Terms, 60)
 		}
 	})
+}
+
+// A query that matches most of a large diary answers with the exact total
+// and the same page, and counts facets over its top results only.
+func TestBroadQueryFacetsComeFromTheTopResults(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	docs := make([]Document, facetAll+100)
+	for i := range docs {
+		docs[i] = Document{ID: fmt.Sprintf("d%05d", i), Title: "日記", Body: fmt.Sprintf("今日の記録 %d", i), Date: fmt.Sprintf("20%02d-01-01", 10+i%10), Tags: []string{fmt.Sprintf("t%d", i%3)}}
+	}
+	docs[7].Body = "今日は珍しい記録"
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	search := func(q string, facets bool) *Result {
+		res, err := ix.Search(context.Background(), Request{Query: q, Limit: 20, Facets: facets})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	broad, plain := search("記録", true), search("記録", false)
+	if broad.Total != uint64(len(docs)) || !broad.FacetsFromTop {
+		t.Errorf("broad query: total %d (want %d), facets from top %v", broad.Total, len(docs), broad.FacetsFromTop)
+	}
+	if !slices.EqualFunc(broad.Hits, plain.Hits, func(a, b Hit) bool { return a.ID == b.ID }) || len(broad.Hits) != 20 {
+		t.Errorf("counting facets changed the page: %v vs %v", broad.Hits, plain.Hits)
+	}
+	counted := 0
+	for _, f := range broad.Tags {
+		counted += f.Count
+	}
+	if counted != facetSample {
+		t.Errorf("facets counted %d results, want the top %d", counted, facetSample)
+	}
+	narrow := search("珍しい", true)
+	if narrow.FacetsFromTop || len(narrow.Tags) != 1 || narrow.Tags[0].Count != 1 {
+		t.Errorf("narrow query facets: %+v, from top %v", narrow.Tags, narrow.FacetsFromTop)
+	}
 }

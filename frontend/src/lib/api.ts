@@ -27,7 +27,7 @@ export interface Facet { Name: string; Count: number }
 /** Match says whether a hit has the query as typed or another spelling of it. */
 export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string; Match: 'exact' | 'variant' }
 /** Suggestion is the query as the diary writes it, when nothing matched as typed. */
-export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string }
+export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string; FacetsFromTop: boolean }
 export interface Problem { File: string; Line: number; Message: string }
 export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean }
 export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[]; RemoteImages: number }
