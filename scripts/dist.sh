@@ -51,7 +51,8 @@ Description: local-first diary with Japanese full-text search
  This package holds the desktop app (in the menu as Tsuzuri, or
  tsuzuri-desktop) and the tsuzuri command over the same data folder.
 EOF
-dpkg-deb --root-owner-group -Zxz --build "$root" "dist/tsuzuri_${version}_${arch}.deb" >/dev/null
+# gzip, not dpkg-deb's default xz: a tenth larger, three times faster to make.
+dpkg-deb --root-owner-group -Zgzip --build "$root" "dist/tsuzuri_${version}_${arch}.deb" >/dev/null
 
 # Windows: the installer installs the app as Tsuzuri.exe; the zip holds
 # it under the same name.

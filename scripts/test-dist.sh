@@ -78,6 +78,9 @@ is_pe "$setup" || fail "$setup is not a Windows program"
 [ "$(stat -c %s "$setup")" -gt $((5 * 1024 * 1024)) ] || fail "$setup is too small to hold the app"
 python3 -m zipfile -e "dist/tsuzuri-$version-windows-amd64-portable.zip" "$tmp/zip"
 is_pe "$tmp/zip/Tsuzuri/Tsuzuri.exe" || fail "the portable zip has no Tsuzuri/Tsuzuri.exe Windows program"
+# It cannot run here, so ask Go what it was linked with.
+go version -m "$tmp/zip/Tsuzuri/Tsuzuri.exe" | grep -qF -- "-X github.com/tsuzuri/tsuzuri/version.Number=$version" ||
+  fail "the Windows app is not stamped with version $version"
 echo "test-dist: Windows installer and portable zip hold Windows programs"
 
 (cd dist && sha256sum --quiet -c SHA256SUMS) || fail "SHA256SUMS does not match"
