@@ -32,6 +32,8 @@ cp -a "$root/usr" "$stage/tsuzuri-$version"
 tar -C "$stage" --owner=0 --group=0 --numeric-owner --sort=name \
   -czf "dist/tsuzuri-$version-linux-$arch.tar.gz" "tsuzuri-$version"
 
+# The newest C library symbol the programs use, which Go's toolchain decides.
+glibc=$(objdump -T "$root/usr/bin/"* | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1)
 mkdir "$root/DEBIAN"
 cat >"$root/DEBIAN/control" <<EOF
 Package: tsuzuri
@@ -39,7 +41,7 @@ Version: $version
 Architecture: $arch
 Maintainer: Tsuzuri developers <dev@tsuzuri.invalid>
 Installed-Size: $(du -sk "$root/usr" | cut -f1)
-Depends: libwebkit2gtk-4.1-0, libgtk-3-0
+Depends: libc6 (>= ${glibc#GLIBC_}), libwebkit2gtk-4.1-0, libgtk-3-0
 Section: utils
 Priority: optional
 Description: local-first diary with Japanese full-text search

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Checks what make dist left in dist/ as someone installing it would meet it:
-# the .deb's control fields and file modes; the .deb unpacked (dpkg-deb -x)
-# into a scratch root, where the command answers --version, the menu entry
-# validates and starts a binary the package ships, and the app opens a
-# window (scripts/smoke-window.sh, screenshot in out/dist/); the tarball
-# holds the same files; the Windows installer and zip hold Windows
-# programs; SHA256SUMS matches.
+# the .deb's control fields, that apt could install it, its file modes; the
+# .deb unpacked (dpkg-deb -x) into a scratch root, where the command answers
+# --version, the menu entry validates and starts a binary the package ships,
+# and the app opens a window (scripts/smoke-window.sh, screenshots in
+# out/dist/); the tarball holds the same files; the Windows installer and
+# zip hold Windows programs stamped with the version; SHA256SUMS matches.
 set -euo pipefail
 version=${VERSION:?VERSION must be set (make test-dist sets it from wails.json)}
 arch=$(dpkg --print-architecture)
@@ -36,6 +36,11 @@ for dep in libwebkit2gtk-4.1-0 libgtk-3-0; do
 done
 [[ "$(field Maintainer)" =~ ^.+\ \<.+@.+\>$ ]] || fail "Maintainer is '$(field Maintainer)'"
 [ -n "$(field Description)" ] || fail "no Description"
+
+# What the README's `sudo apt install ./….deb` does, simulated: every
+# dependency must be one apt can satisfy here.
+apt-get install -s -q "./$deb" >"$tmp/apt" 2>&1 || { cat "$tmp/apt" >&2; fail "apt cannot install $deb"; }
+grep -q "^Inst tsuzuri (${version} " "$tmp/apt" || { cat "$tmp/apt" >&2; fail "apt would not install tsuzuri $version"; }
 
 # Modes as dpkg will install them: root's, nothing writable by others,
 # programs executable, everything else not.
