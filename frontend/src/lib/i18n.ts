@@ -122,6 +122,7 @@ const ja = {
   copyFailed: 'コピーできませんでした: {link}',
   linkRefused: 'このリンクは開けません（開けるのは http、https、mailto のリンクだけです）',
   about: 'バージョン情報',
+  aboutName: '綴り（Tsuzuri）',
   aboutVersion: 'バージョン {version}',
   aboutTagline: '日本語で全文検索できるローカル日記',
 } as const
@@ -249,6 +250,7 @@ const en: Table = {
   copyFailed: 'Could not copy: {link}',
   linkRefused: 'This link cannot be opened (only http, https and mailto links open)',
   about: 'About Tsuzuri',
+  aboutName: 'Tsuzuri (綴り)',
   aboutVersion: 'Version {version}',
   aboutTagline: 'A local-first diary with Japanese full-text search',
 }
