@@ -21,18 +21,26 @@ endif
 # window and browser tests.
 APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 chromium python3
+# ...and for make dist: makensis (the Windows installer), desktop-file-validate, zip.
+APT_PACKAGES += nsis desktop-file-utils zip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-windows-build lint bench bench-ui lexicon clean
+.PHONY: build-windows dist test-dist
+
+# The release number has one home, info.productVersion in wails.json (see
+# version/version.go for why); every build stamps it in.
+VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
+VERSION_LDFLAGS := -X github.com/tsuzuri/tsuzuri/version.Number=$(VERSION)
 
 run: build
 	./$(APP_BIN)
 
 build: deps frontend
-	$(WAILS) build $(WAILS_TAGS) -clean
+	$(WAILS) build $(WAILS_TAGS) -clean -ldflags "$(VERSION_LDFLAGS)"
 
 cli:
-	$(GO) build -o build/bin/tsuzuri-cli ./cmd/tsuzuri
+	$(GO) build -ldflags "-s -w $(VERSION_LDFLAGS)" -o build/bin/tsuzuri-cli ./cmd/tsuzuri
 
 deps: deps-system deps-wails deps-frontend
 
@@ -60,7 +68,7 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test: deps lint test-go test-frontend test-e2e test-window test-windows-build
+test: deps lint test-go test-frontend test-e2e test-window test-windows-build test-dist
 	@echo "all tests passed"
 
 test-go:
@@ -76,8 +84,20 @@ test-window: build
 	scripts/smoke-window.sh $(APP_BIN)
 
 # Windows builds are cross-compiled (no cgo on Windows); this proves they still compile.
-test-windows-build: deps-wails frontend
-	$(WAILS) build -platform windows/amd64 -skipbindings -o tsuzuri-windows.exe
+test-windows-build: build-windows
+
+# The Windows app and its installer (makensis), from the frontend already built.
+build-windows: deps-wails frontend
+	$(WAILS) build -platform windows/amd64 -s -skipbindings -nsis -ldflags "$(VERSION_LDFLAGS)" -o tsuzuri-windows.exe
+
+# Packages to install from, in dist/ (see scripts/dist.sh). It packs the
+# builds the tests use, so make test builds each app once.
+dist: build build-windows cli
+	VERSION=$(VERSION) scripts/dist.sh
+
+# Installs the .deb into a scratch folder and runs what it installed.
+test-dist: dist
+	VERSION=$(VERSION) scripts/test-dist.sh
 
 bench:
 	$(GO) run ./cmd/tsuzuri bench --corpus ../shared/corpus
@@ -98,3 +118,4 @@ lexicon:
 
 clean:
 	rm -rf build/bin out frontend/dist/assets frontend/dist/index.html
+	rm -rf dist build/windows/installer

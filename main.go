@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -26,6 +27,7 @@ import (
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/app/desktop"
 	"github.com/tsuzuri/tsuzuri/attach"
+	"github.com/tsuzuri/tsuzuri/version"
 )
 
 //go:embed all:frontend/dist
@@ -35,6 +37,11 @@ var assets embed.FS
 var icon []byte
 
 func main() {
+	// Lets a packaged app say which release it is without opening a window.
+	if len(os.Args) == 2 && os.Args[1] == "--version" {
+		fmt.Println("Tsuzuri", version.String())
+		return
+	}
 	app.LimitMemory()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	prefsPath, err := desktop.DefaultPrefsPath()
@@ -99,7 +106,7 @@ func main() {
 			},
 		},
 		Windows: &windows.Options{Theme: windows.SystemDefault},
-		Mac:     &mac.Options{About: &mac.AboutInfo{Title: "Tsuzuri 綴り", Message: "A local-first diary with Japanese full-text search.", Icon: icon}},
+		Mac:     &mac.Options{About: &mac.AboutInfo{Title: "Tsuzuri 綴り", Message: "Version " + version.String() + "\nA local-first diary with Japanese full-text search.", Icon: icon}},
 		Linux:   &linux.Options{Icon: icon, ProgramName: "tsuzuri", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
 	})
 	if err != nil {
@@ -164,6 +171,9 @@ func appMenu(shell *wailsShell) *menu.Menu {
 	view.AddText("Trash", nil, emit("menu:trash"))
 	view.AddSeparator()
 	view.AddText("Settings…", keys.CmdOrCtrl(","), emit("menu:settings"))
+	// macOS also has the app menu's About panel (mac.AboutInfo above).
+	help := m.AddSubmenu("Help")
+	help.AddText("About Tsuzuri", nil, emit("menu:about"))
 	return m
 }
 

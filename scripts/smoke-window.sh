@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Smoke test of the real window: start the built app under Xvfb with a new
 # data folder and home, wait for its window, take a screenshot and fail if
-# it is blank. Then write a note and quit straight away (Ctrl+Q, well within
-# the autosave delay): the note must be in the data folder once the app has
-# exited.
-# The screenshot is kept in out/ (git-ignored) to look at.
+# it is blank. Then open Help › About from the native menu. Then write a
+# note and quit straight away (Ctrl+Q, well within the autosave delay): the
+# note must be in the data folder once the app has exited.
+# The screenshots are kept in out/ (git-ignored) to look at.
 set -euo pipefail
 bin=${1:-build/bin/tsuzuri}
 out=${OUT:-out}
@@ -52,6 +52,21 @@ echo "smoke-window: window up, screenshot $out/window.png ($colours colours)"
 
 # Without a window manager, a click gives the webview the keyboard.
 xdotool mousemove 640 700 click 1 2>/dev/null
+sleep 0.5
+
+# Help › About through the native menu, by keyboard: F10 opens the menu bar,
+# Left wraps round to the last menu (Help), Down and Enter choose About.
+# Its dialog dims the whole window; Escape closes it.
+xdotool key F10 2>/dev/null && sleep 0.3 && xdotool key Left Down Return 2>/dev/null
+sleep 1.5
+import -display "$display" -window root "$out/about.png"
+changed=$(compare -metric AE -fuzz 5% "$out/window.png" "$out/about.png" null: 2>&1 | awk '{ print int($1) }' || true)
+if [ "${changed:-0}" -lt $((1280 * 800 / 4)) ]; then
+  echo "smoke-window: Help › About did not open the About dialog ($changed pixels changed); see $out/about.png" >&2
+  exit 1
+fi
+echo "smoke-window: Help › About opened its dialog, screenshot $out/about.png"
+xdotool key Escape 2>/dev/null
 sleep 0.5
 xdotool key ctrl+n 2>/dev/null
 sleep 1.5

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/version"
 )
 
 // Prefs are the app's preferences, kept as JSON in the user's config
@@ -240,6 +241,9 @@ func (x *System) Locale() string {
 	}
 	return ""
 }
+
+// Version is the release number, for the About dialog.
+func (x *System) Version() string { return version.String() }
 
 // ReadyToClose is called by the UI once unsaved text is saved.
 func (x *System) ReadyToClose() {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/version"
 )
 
 // command is one subcommand: its usage line and what it does with its
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global := flag.NewFlagSet("tsuzuri", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	dataDir := global.String("data", "", "data folder (default: $TSUZURI_DATA or the OS's app data folder)")
+	showVersion := global.Bool("version", false, "print the version and exit")
 	global.Usage = func() { printUsage(stderr, global) }
 	if err := global.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -69,6 +71,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 2
 	}
 	rest := global.Args()
+	if *showVersion {
+		fmt.Fprintf(stdout, "tsuzuri %s\n", version.String())
+		return 0
+	}
 	if len(rest) == 0 {
 		printUsage(stderr, global)
 		return 2

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tsuzuri/tsuzuri/version"
 )
 
 // tsuzuri runs the command in-process on dataDir and returns its exit code
@@ -166,6 +168,19 @@ func TestHelpGoesToStandardOutput(t *testing.T) {
 	code, out, errOut := tsuzuri(t, t.TempDir(), "", "search", "-h")
 	if code != 0 || !strings.HasPrefix(out, "usage: tsuzuri [--data DIR] search") || !strings.Contains(out, "-limit") || errOut != "" {
 		t.Errorf("search -h: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+func TestVersionNeedsNoDataFolder(t *testing.T) {
+	defer func(old string) { version.Number = old }(version.Number)
+	version.Number = "9.8.7"
+	data := filepath.Join(t.TempDir(), "never-made")
+	code, out, errOut := tsuzuri(t, data, "", "--version")
+	if code != 0 || out != "tsuzuri 9.8.7\n" || errOut != "" {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("--version touched the data folder: %v", err)
 	}
 }
 

@@ -153,5 +153,6 @@ export const api = {
     openURL: (url: string) => invoke<void>('System', 'OpenURL', url),
     locale: () => invoke<string>('System', 'Locale'),
     readyToClose: () => invoke<void>('System', 'ReadyToClose'),
+    version: () => invoke<string>('System', 'Version'),
   },
 }

@@ -122,6 +122,10 @@ const ja = {
   linkCopied: 'リンクをコピーしました',
   copyFailed: 'コピーできませんでした: {link}',
   linkRefused: 'このリンクは開けません（開けるのは http、https、mailto のリンクだけです）',
+  about: 'バージョン情報',
+  aboutName: '綴り（Tsuzuri）',
+  aboutVersion: 'バージョン {version}',
+  aboutTagline: '日本語で全文検索できるローカル日記',
 } as const
 
 type Key = keyof typeof ja
@@ -247,6 +251,10 @@ const en: Table = {
   linkCopied: 'Link copied',
   copyFailed: 'Could not copy: {link}',
   linkRefused: 'This link cannot be opened (only http, https and mailto links open)',
+  about: 'About Tsuzuri',
+  aboutName: 'Tsuzuri (綴り)',
+  aboutVersion: 'Version {version}',
+  aboutTagline: 'A local-first diary with Japanese full-text search',
 }
 
 export const tables = { ja, en } satisfies Record<'ja' | 'en', Table>

@@ -3,7 +3,7 @@ import { api, toApiError } from './api'
 import { copyText, openableLink } from './links'
 
 export type View = 'timeline' | 'trash'
-export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help'
+export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help' | 'about'
 
 /** ui is the app-wide state: what is open, in which language. */
 export const ui = $state({
