@@ -16,6 +16,7 @@ import (
 	_ "embed"
 	"encoding/binary"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -156,20 +157,11 @@ func union(a, b []string) []string {
 	}
 	out := append([]string(nil), a...)
 	for _, w := range b {
-		if !contains(out, w) {
+		if !slices.Contains(out, w) {
 			out = append(out, w)
 		}
 	}
 	return out
-}
-
-func contains(list []string, w string) bool {
-	for _, v := range list {
-		if v == w {
-			return true
-		}
-	}
-	return false
 }
 
 // parseGroups reads lines of words that mean the same, separated by commas
@@ -182,13 +174,13 @@ func parseGroups(text string) map[string][]string {
 		}
 		var words []string
 		for _, w := range strings.Split(line, ",") {
-			if w = strings.TrimSpace(w); w != "" && !contains(words, w) {
+			if w = strings.TrimSpace(w); w != "" && !slices.Contains(words, w) {
 				words = append(words, w)
 			}
 		}
 		for _, a := range words {
 			for _, b := range words {
-				if a != b && !contains(m[a], b) {
+				if a != b && !slices.Contains(m[a], b) {
 					m[a] = append(m[a], b)
 				}
 			}

@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Synonyms are the user's own words that mean the same thing (team jargon,
 // project names, a colleague's nickname for a service), folded: each word
@@ -24,7 +27,7 @@ func ParseSynonyms(text string) Synonyms {
 		var group []string
 		for _, w := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == '、' || r == '，' }) {
 			w = strings.TrimSpace(Fold(w))
-			if w != "" && len(w) <= maxTermBytes && !contains(group, w) {
+			if w != "" && len(w) <= maxTermBytes && !slices.Contains(group, w) {
 				group = append(group, w)
 			}
 		}
@@ -34,20 +37,11 @@ func ParseSynonyms(text string) Synonyms {
 		}
 		for _, a := range group {
 			for _, b := range group {
-				if a != b && !contains(s[a], b) {
+				if a != b && !slices.Contains(s[a], b) {
 					s[a] = append(s[a], b)
 				}
 			}
 		}
 	}
 	return s
-}
-
-func contains(list []string, w string) bool {
-	for _, v := range list {
-		if v == w {
-			return true
-		}
-	}
-	return false
 }

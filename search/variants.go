@@ -1,7 +1,9 @@
 package search
 
 import (
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -124,7 +126,7 @@ func (e *expander) numeronym(w string) []string {
 	if count < 2 || count > 30 {
 		return nil
 	}
-	re := string(w[0]) + "[a-z]{" + itoa(count) + "}" + string(w[n-1])
+	re := string(w[0]) + "[a-z]{" + strconv.Itoa(count) + "}" + string(w[n-1])
 	var out []string
 	for _, d := range e.v.matching(fieldText, re, 8) {
 		out = append(out, d.Term)
@@ -174,7 +176,7 @@ func (e *expander) composeLoanwords(f string, segs []segment, c *collector) {
 func (e *expander) katakana(english string) []string {
 	out := lexicon.Loanwords(english)
 	for _, v := range e.wordVariants(english) {
-		if v != "" && strings.IndexFunc(v, func(r rune) bool { return !isKatakana(r) && r != longVowel }) < 0 && !contains(out, v) {
+		if v != "" && strings.IndexFunc(v, func(r rune) bool { return !isKatakana(r) && r != longVowel }) < 0 && !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}
@@ -406,16 +408,14 @@ func splitKanji(s segment) []string {
 
 // collector gathers candidates for one word, keeping those the diary uses.
 type collector struct {
-	e      *expander
-	self   string
-	seen   map[string]bool
-	list   []string
-	kept   []candidate
-	scored bool
+	e    *expander
+	seen map[string]bool
+	list []string
 }
 
+// collector starts gathering spellings of self (which is not one of them).
 func (e *expander) collector(self string) *collector {
-	return &collector{e: e, self: self, seen: map[string]bool{self: true}}
+	return &collector{e: e, seen: map[string]bool{self: true}}
 }
 
 func (c *collector) add(s string) {
@@ -554,13 +554,6 @@ func isLatinText(s string) bool {
 }
 
 func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' }
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
-}
 
 // spellingRound, typoRound and partsRound rewrite q for one round: each
 // query word becomes a choice of itself and its variants. They return the
