@@ -164,13 +164,14 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	// reading each one's tags and year costs more than the search itself,
 	// and the top results give the same picture.
 	fq := bq
-	if out.Total > facetAll {
+	if all := offset == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
+		// Counting the hits in hand is cheaper than searching again.
 		ids := make([]string, len(out.Hits))
 		for i, h := range out.Hits {
 			ids[i] = h.ID
 		}
 		fq = bleve.NewDocIDQuery(ids)
-		res.FacetsFromTop = true
+		res.FacetsFromTop = !all
 	}
 	fr := bleve.NewSearchRequestOptions(fq, 0, 0, false)
 	fr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
