@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -437,5 +438,41 @@ func TestBackupIsAUsableDatabase(t *testing.T) {
 	defer copy.Close()
 	if got, err := copy.Get(ctx, e.ID); err != nil || got.Title != "バックアップ" {
 		t.Errorf("backup holds %+v, %v", got, err)
+	}
+}
+
+// Counts reads only indexes; it must still count what Stats counts.
+func TestCountsAgreeWithStats(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	for i, tags := range [][]string{{"a"}, {"a", "b"}, nil, {"only-in-trash"}} {
+		e, err := s.Save(ctx, diary.Entry{Title: "t", Body: strings.Repeat("本", i+1), Date: fmt.Sprintf("2024-01-0%d", i+1), Tags: tags})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			if err := s.Trash(ctx, e.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Stats{Entries: 3, Trashed: 1, Tags: 2, FirstDate: "2024-01-01", LastDate: "2024-01-03", LastSeq: c.LastSeq}
+	if c != want || c.LastSeq == 0 {
+		t.Errorf("Counts = %+v, want %+v", c, want)
+	}
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TextBytes != int64(3*len("t")+len("本")*(1+2+3)) {
+		t.Errorf("TextBytes = %d", st.TextBytes)
+	}
+	st.TextBytes = 0
+	if st != c {
+		t.Errorf("Stats = %+v, Counts = %+v", st, c)
 	}
 }

@@ -90,8 +90,10 @@ func (x *Entries) OnThisDay(date string) ([]storage.Summary, error) {
 	return call(x.b, "on this day", func(s *app.Service) ([]storage.Summary, error) { return s.OnThisDay(x.b.ctx, date) })
 }
 
+// Stats counts entries, tags and dates; the window never shows the size of
+// the text, which would read the whole diary.
 func (x *Entries) Stats() (storage.Stats, error) {
-	return call(x.b, "statistics", func(s *app.Service) (storage.Stats, error) { return s.Stats(x.b.ctx) })
+	return call(x.b, "statistics", func(s *app.Service) (storage.Stats, error) { return s.Counts(x.b.ctx) })
 }
 
 // CopyRemoteImages copies the images entry id shows from other servers into
