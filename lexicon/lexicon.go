@@ -151,6 +151,25 @@ func Readings(word string) []string { return get().yomi.get(word) }
 // phrase: edge → エッジ, trade-off → トレードオフ.
 func Loanwords(english string) []string { return get().loans.get(english) }
 
+// EnglishWords lists the English words with a loanword that start with
+// first, end with last and have n letters in between: what a numeronym
+// such as a11y or o11y can stand for.
+func EnglishWords(first, last byte, n int) []string {
+	t := get().loans
+	var out []string
+	i := sort.Search(len(t.lines), func(i int) bool { return t.key(i) >= string(first) })
+	for ; i < len(t.lines); i++ {
+		k := t.key(i)
+		if k == "" || k[0] != first {
+			break
+		}
+		if len(k) == n+2 && k[len(k)-1] == last && strings.IndexFunc(k, func(r rune) bool { return r < 'a' || r > 'z' }) < 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
 func union(a, b []string) []string {
 	if len(b) == 0 {
 		return a

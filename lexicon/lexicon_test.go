@@ -25,6 +25,7 @@ func TestLookups(t *testing.T) {
 		{"loanword", Loanwords("migration"), "マイグレーション"},
 		{"loanword from UniDic", Loanwords("edge"), "エッジ"},
 		{"loanword glued", Loanwords("tradeoff"), "トレードオフ"},
+		{"numeronym", EnglishWords('a', 'y', 11), "accessibility"},
 	}
 	for _, tt := range tests {
 		if !slices.Contains(tt.got, tt.want) {

@@ -3,7 +3,6 @@ package search
 import (
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,8 +29,13 @@ import (
 // Every candidate is checked against the index's own terms, so a variant is
 // searched only if the diary uses it; literal matches always come first.
 
-// maxVariants bounds the alternatives of one query word, most used first.
-const maxVariants = 8
+// maxVariants bounds the alternatives of one query word, most used first;
+// maxCandidates bounds the spellings checked against the index to choose
+// them, which keeps a pasted paragraph a quick search.
+const (
+	maxVariants   = 8
+	maxCandidates = 64
+)
 
 // expander finds the variants of query words.
 type expander struct {
@@ -82,7 +86,7 @@ func (e *expander) spellings(t Term) []candidate {
 	// may stand there spelled a little differently.
 	for _, cand := range append([]string{f}, c.pending()...) {
 		for _, s := range segments(cand) {
-			if s.kind != segKatakana || utf8.RuneCountInString(s.text) < 3 || e.v.docFreq(fieldWord, s.text) > 0 {
+			if s.kind != segKatakana || !fuzzyLength(s.text) || e.v.docFreq(fieldWord, s.text) > 0 {
 				continue
 			}
 			for _, w := range e.v.matching(fieldWord, kanaPattern(s.text), 8) {
@@ -103,14 +107,18 @@ func (e *expander) wordVariants(w string) []string {
 			out = append(out, glued)
 			out = append(out, lexicon.Loanwords(glued)...)
 		}
-		out = append(out, e.numeronym(w)...)
+		// A numeronym is a guess; the lists know a11y and k8s for sure.
+		if len(out) == 0 {
+			out = append(out, e.numeronym(w)...)
+		}
 	}
 	return out
 }
 
-// numeronym expands k8s, a11y, i18n: a first letter, how many letters
-// follow, a last letter. The words it may stand for come from the diary
-// itself and from the loanwords the dictionary knows.
+// numeronym expands a11y, i18n, o11y: a first letter, how many letters
+// follow, a last letter. What they stand for comes from the English words
+// the dictionary knows (and our list, for k8s and the like), not from any
+// word of the diary that happens to have the right length.
 func (e *expander) numeronym(w string) []string {
 	n := len(w)
 	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
@@ -126,11 +134,10 @@ func (e *expander) numeronym(w string) []string {
 	if count < 2 || count > 30 {
 		return nil
 	}
-	re := string(w[0]) + "[a-z]{" + strconv.Itoa(count) + "}" + string(w[n-1])
 	var out []string
-	for _, d := range e.v.matching(fieldText, re, 8) {
-		out = append(out, d.Term)
-		out = append(out, lexicon.Loanwords(d.Term)...)
+	for _, word := range lexicon.EnglishWords(w[0], w[n-1], count) {
+		out = append(out, word)
+		out = append(out, lexicon.Loanwords(word)...)
 	}
 	return out
 }
@@ -347,7 +354,7 @@ func (e *expander) typos(t Term) []candidate {
 		}
 		// Slips are rarely in the first character, and holding it fixed
 		// spares a walk through every word of the index.
-		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 {
+		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 && fuzzyLength(s.text) {
 			_, size := utf8.DecodeRuneInString(s.text)
 			for _, near := range e.v.near(fieldWord, s.text, 1, s.text[:size]) {
 				c.add(f[:s.start] + near.Term + f[s.end:])
@@ -357,10 +364,12 @@ func (e *expander) typos(t Term) []candidate {
 	// A character pair the diary never has marks the slip (コロナ渦: ナ渦);
 	// the pairs it has with the first character and another second say
 	// what was meant.
+	tried := map[string]bool{}
 	gramsAt(f, func(g string, at int) {
-		if utf8.RuneCountInString(g) != 2 || e.v.docFreq(fieldText, g) > 0 {
+		if utf8.RuneCountInString(g) != 2 || tried[g] || e.v.docFreq(fieldText, g) > 0 {
 			return
 		}
+		tried[g] = true
 		_, size := utf8.DecodeRuneInString(g)
 		for _, near := range e.v.near(fieldText, g, 1, g[:size]) {
 			if utf8.RuneCountInString(near.Term) == 2 {
@@ -420,7 +429,7 @@ func (e *expander) collector(self string) *collector {
 
 func (c *collector) add(s string) {
 	s = strings.TrimSpace(Fold(s))
-	if s == "" || c.seen[s] || len(c.list) >= 400 {
+	if s == "" || c.seen[s] || len(c.list) >= maxCandidates {
 		return
 	}
 	c.seen[s] = true
@@ -496,6 +505,14 @@ func segments(f string) []segment {
 		i = j
 	}
 	return out
+}
+
+// fuzzyLength reports whether a katakana word is short enough to look for
+// near spellings of: a loanword, not a pasted line of katakana, whose
+// automaton would cost more than the search.
+func fuzzyLength(w string) bool {
+	n := utf8.RuneCountInString(w)
+	return n >= 3 && n <= 24
 }
 
 // kanaPattern is a regular expression for the spellings of a katakana word

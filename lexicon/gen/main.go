@@ -151,12 +151,13 @@ func (t *tables) readUniDic() {
 }
 
 // addLoan files a loanword under its English spelling as written and, for
-// one of several words (trade-off, screen reader), glued and spaced too, as
-// people type them every way.
+// a hyphenated one (trade-off), glued and spaced too, as people type it
+// every way. Phrases written with a space (screen reader) are found word
+// by word.
 func addLoan(m map[string]set, english, katakana string) {
 	add(m, english, katakana)
-	if strings.ContainsAny(english, " -") {
-		add(m, strings.NewReplacer(" ", "", "-", "").Replace(english), katakana)
+	if strings.Contains(english, "-") {
+		add(m, strings.ReplaceAll(english, "-", ""), katakana)
 		add(m, strings.ReplaceAll(english, "-", " "), katakana)
 	}
 }
