@@ -49,8 +49,12 @@ func newID(now time.Time) string {
 // no ID is new, unless its Source and SourceKey match an entry imported
 // before, which it then updates. An ID that does not exist yet is kept (ids
 // given by imports survive). An entry in the trash cannot be saved over.
+//
+// Save is how a person's edits arrive (autosave): the text before an editing
+// session is kept as a revision, and saves within FoldRevisions of that
+// revision fold into it.
 func (s *Store) Save(ctx context.Context, e diary.Entry) (diary.Entry, error) {
-	results, err := s.SaveMany(ctx, []diary.Entry{e})
+	results, err := s.saveMany(ctx, []diary.Entry{e}, FoldRevisions)
 	if err != nil {
 		return diary.Entry{}, err
 	}
@@ -63,12 +67,19 @@ func (s *Store) Save(ctx context.Context, e diary.Entry) (diary.Entry, error) {
 // SaveMany saves a batch in one transaction: far faster for imports than
 // one commit an entry. An entry that fails validation gets its error in its
 // SaveResult and the rest are saved; a database failure returns an error
-// and saves none of them.
+// and saves none of them. Every update whose text changes keeps the
+// previous text as a revision; new entries cost nothing more.
 func (s *Store) SaveMany(ctx context.Context, entries []diary.Entry) ([]SaveResult, error) {
+	return s.saveMany(ctx, entries, 0)
+}
+
+// saveMany is SaveMany; an update keeps the previous text as a revision
+// unless the entry kept one less than fold ago.
+func (s *Store) saveMany(ctx context.Context, entries []diary.Entry, fold time.Duration) ([]SaveResult, error) {
 	results := make([]SaveResult, len(entries))
-	now := time.Now()
+	now := s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		w := &writer{tx: tx, tags: map[string]int64{}}
+		w := &writer{tx: tx, tags: map[string]int64{}, fold: fold}
 		defer w.close()
 		if err := w.prefetch(ctx, entries); err != nil {
 			return err
@@ -191,6 +202,7 @@ type writer struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	tags  map[string]int64 // lower-cased name → id, cached for the batch
+	fold  time.Duration    // see saveMany
 
 	// The batch's existing entries, read in a few queries up front rather
 	// than three a save, and kept current as the batch is saved.
@@ -307,6 +319,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 			}
 			return SaveResult{}, fmt.Errorf("insert entry %s: %w", e.ID, err)
 		}
+		e.CreatedAt, e.UpdatedAt = created, updated
 		if _, err := w.exec(ctx, "DELETE FROM tombstones WHERE id = ?", e.ID); err != nil {
 			return SaveResult{}, fmt.Errorf("clear tombstone of %s: %w", e.ID, err)
 		}
@@ -320,6 +333,11 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 			}
 			return SaveResult{}, fmt.Errorf("update entry %s: %w", e.ID, err)
 		}
+		if textChanged(*old, e) {
+			if err := w.keepRevision(ctx, *old, now); err != nil {
+				return SaveResult{}, err
+			}
+		}
 	}
 	if err := w.writeTags(ctx, e.ID, e.Tags, old != nil); err != nil {
 		return SaveResult{}, err
@@ -329,7 +347,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 	}
 	saved := e
 	if old != nil {
-		saved.CreatedAt = old.CreatedAt
+		saved.CreatedAt, saved.UpdatedAt = old.CreatedAt, now
 	}
 	saved.DeletedAt = nil
 	w.known[e.ID] = &saved
@@ -387,6 +405,12 @@ func (w *writer) writeComments(ctx context.Context, id string, comments []diary.
 		}
 	}
 	return nil
+}
+
+// textChanged reports whether saving e over old changes what a revision
+// keeps: what the person edits.
+func textChanged(old, e diary.Entry) bool {
+	return old.Title != e.Title || old.Body != e.Body || old.Date != e.Date || !slices.Equal(old.Tags, e.Tags)
 }
 
 // sameContent reports whether saving e over old would change anything the
@@ -450,7 +474,7 @@ func (s *Store) Trash(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE entries SET deleted_at = ?, seq = ? WHERE id = ?", time.Now().UnixMilli(), seq, id); err != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE entries SET deleted_at = ?, seq = ? WHERE id = ?", s.now().UnixMilli(), seq, id); err != nil {
 			return fmt.Errorf("trash entry %s: %w", id, err)
 		}
 		return nil

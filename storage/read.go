@@ -12,6 +12,7 @@ import (
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 const entryColumns = "id, title, body, date, source, source_key, source_url, original_html, created_at, updated_at, deleted_at"

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -29,6 +30,9 @@ type Store struct {
 	// and queueing in Go is kinder than SQLITE_BUSY.
 	write *sql.DB
 	read  *sql.DB
+	// now is the clock writes are stamped with; tests move it to age
+	// revisions.
+	now func() time.Time
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -48,7 +52,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	s := &Store{write: write}
+	s := &Store{write: write, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		write.Close()
 		return nil, err
