@@ -100,6 +100,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
+	s.pruneRevisions(ctx)
 	if !opts.IndexInBackground || s.indexBacklog(ctx) <= syncBatch {
 		if err := s.syncIndex(ctx); err != nil {
 			s.Close()

@@ -219,7 +219,7 @@ func readRevision(ctx context.Context, q querier, id string, number int) (Revisi
 	err := q.QueryRowContext(ctx, "SELECT number, saved_at, recorded_at, size, title, date, tags, body FROM revisions WHERE entry_id = ? AND number = ?", id, number).
 		Scan(&r.Number, &saved, &recorded, &r.Size, &r.Title, &r.Date, &tags, &r.Body)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Revision{}, diary.Errorf(diary.ENotFound, "Entry %q has no revision %d; `tsuzuri history %s` lists the ones it has.", id, number, id)
+		return Revision{}, diary.Errorf(diary.ENotFound, "Entry %q has no revision %d; it may have been pruned.", id, number)
 	}
 	if err != nil {
 		return Revision{}, fmt.Errorf("read revision %d of %s: %w", number, id, err)
