@@ -48,6 +48,7 @@ type dayOnePhoto struct {
 // dayOneSource reads a Day One JSON export: a folder or a zip with one or
 // more journal .json files and a photos/ folder.
 type dayOneSource struct {
+	origin  string // the folder, journal or zip the person chose
 	root    string // where the export's files are (a temporary copy for a zip)
 	cleanup string // the temporary folder to remove on Close
 	journal []string
@@ -61,7 +62,7 @@ func openDayOne(path string) (Source, error) {
 	if err != nil {
 		return nil, diary.Errorf(diary.EInvalid, "It cannot be read: %v.", unwrapPathError(err))
 	}
-	s := &dayOneSource{root: path}
+	s := &dayOneSource{origin: path, root: path}
 	if !info.IsDir() {
 		if !strings.EqualFold(filepath.Ext(path), ".zip") {
 			s.root = filepath.Dir(path)
@@ -191,12 +192,19 @@ func (s *dayOneSource) record(e dayOneEntry, file string) (Record, error) {
 	if !utf8.ValidString(e.Text) {
 		return Record{}, fmt.Errorf("the text is not valid UTF-8")
 	}
+	rec := Record{File: file}
 	created, err := time.Parse(time.RFC3339, e.CreationDate)
 	if err != nil {
-		return Record{}, fmt.Errorf("the creationDate %q is not an RFC 3339 time", e.CreationDate)
-	}
-	// The diary day is the day where it was written.
-	if loc, err := time.LoadLocation(e.TimeZone); e.TimeZone != "" && err == nil {
+		var day string
+		// A zip's files are unpacked now: the zip's own date is the file's.
+		from := file
+		if s.cleanup != "" {
+			from = s.origin
+		}
+		created, day = dateFallback(from)
+		rec.warn("entry %s: the creationDate %q is not an RFC 3339 time; the file's date, %s, was used", e.UUID, e.CreationDate, day)
+	} else if loc, err := time.LoadLocation(e.TimeZone); e.TimeZone != "" && err == nil {
+		// The diary day is the day where it was written.
 		created = created.In(loc)
 	} else {
 		created = created.Local()
@@ -214,11 +222,12 @@ func (s *dayOneSource) record(e dayOneEntry, file string) (Record, error) {
 			attachments = append(attachments, Attachment{Path: photo, Ref: "dayone-moment://" + p.Identifier})
 		}
 	}
-	entry := diary.Entry{
+	rec.Entry = diary.Entry{
 		Title: title, Body: body, Date: created.Format(diary.DateLayout), Tags: tags,
 		Source: "dayone", SourceKey: e.UUID, CreatedAt: created, UpdatedAt: updated,
 	}
-	return Record{Entry: entry, File: file, Attachments: attachments}, nil
+	rec.Attachments = attachments
+	return rec, nil
 }
 
 // dayOneTitle takes a first "# " line as the title, as Day One shows it.

@@ -87,7 +87,9 @@ type mtEntry struct {
 	sections   map[string]*strings.Builder
 	comments   []diary.Comment
 	size       int
-	bad        string // the first thing found wrong
+	bad        string          // the first thing found wrong
+	cutShort   string          // the file ended inside the entry, after its body began
+	raw        strings.Builder // the entry's lines as written, for a rejects file
 }
 
 func (s *hatenaSource) Next(ctx context.Context) (Record, error) {
@@ -103,14 +105,17 @@ func (s *hatenaSource) Next(ctx context.Context) (Record, error) {
 			return Record{}, io.EOF
 		}
 		if e.bad != "" {
-			return Record{}, problem(s.file, e.start, "%s", e.bad)
+			return Record{}, rejected(e.rawText(), s.file, e.start, "%s", e.bad)
 		}
 		if len(e.header) == 0 && len(e.sections) == 0 {
 			continue // blank space between entries
 		}
 		rec, err := s.record(e)
 		if err != nil {
-			return Record{}, problem(s.file, e.start, "%v", err)
+			return Record{}, rejected(e.rawText(), s.file, e.start, "%v", err)
+		}
+		if e.cutShort != "" {
+			rec.warn("%s", e.cutShort)
 		}
 		return rec, nil
 	}
@@ -133,8 +138,8 @@ func (s *hatenaSource) readEntry() (*mtEntry, error) {
 			if !started {
 				return nil, nil
 			}
-			if e.bad == "" && section != "" {
-				e.bad = fmt.Sprintf("the file ends inside the entry that starts here (in its %s section); the export may be cut short", section)
+			if section != "" {
+				e.cutShort = fmt.Sprintf("the file ends inside this entry (in its %s section); the export may be cut short: what was there is kept", section)
 			} else if e.bad == "" && len(e.sections) == 0 {
 				e.bad = "the file ends inside the entry that starts here, before its body; the export may be cut short"
 			}
@@ -145,6 +150,10 @@ func (s *hatenaSource) readEntry() (*mtEntry, error) {
 				continue
 			}
 			started, e.start = true, s.line
+		}
+		if e.raw.Len() <= maxEntryBytes {
+			e.raw.WriteString(line)
+			e.raw.WriteByte('\n')
 		}
 		if e.bad == "" && !utf8.ValidString(line) {
 			e.bad = fmt.Sprintf("line %d is not valid UTF-8 text", s.line)
@@ -217,6 +226,19 @@ func (s *hatenaSource) readEntry() (*mtEntry, error) {
 	}
 }
 
+// rawText is the entry as the file has it, closed as an entry is, or nil
+// when it is too large to be worth writing out again.
+func (e *mtEntry) rawText() []byte {
+	if e.raw.Len() > maxEntryBytes {
+		return nil
+	}
+	raw := e.raw.String()
+	if !strings.HasSuffix(raw, entryEnd+"\n") {
+		raw += entryEnd + "\n"
+	}
+	return []byte(raw)
+}
+
 func isSectionName(s string) bool {
 	switch s {
 	case "BODY", "EXTENDED BODY", "EXCERPT", "KEYWORDS", "COMMENT", "PING":
@@ -255,12 +277,16 @@ func parseMTDate(s string) (time.Time, error) {
 }
 
 func (s *hatenaSource) record(e *mtEntry) (Record, error) {
+	rec := Record{File: s.file, Line: e.start}
 	date, err := parseMTDate(e.header["DATE"])
-	if e.header["DATE"] == "" {
-		return Record{}, fmt.Errorf("the entry %q has no DATE", e.header["TITLE"])
-	}
 	if err != nil {
-		return Record{}, err
+		var day string
+		date, day = dateFallback(s.file)
+		if e.header["DATE"] == "" {
+			rec.warn("the entry %q has no DATE; the file's date, %s, was used", e.header["TITLE"], day)
+		} else {
+			rec.warn("%v; the file's date, %s, was used", err, day)
+		}
 	}
 	html := strings.TrimSpace(sectionText(e, "BODY"))
 	if more := strings.TrimSpace(sectionText(e, "EXTENDED BODY")); more != "" {
@@ -288,12 +314,12 @@ func (s *hatenaSource) record(e *mtEntry) (Record, error) {
 	} else {
 		key = date.Format("2006/01/02/150405") + " " + e.header["TITLE"]
 	}
-	entry := diary.Entry{
+	rec.Entry = diary.Entry{
 		Title: e.header["TITLE"], Body: md, Date: date.Format(diary.DateLayout), Tags: tags,
 		Source: "hatena", SourceKey: key, SourceURL: permalink, OriginalHTML: html, Comments: e.comments,
 		CreatedAt: date, UpdatedAt: date,
 	}
-	return Record{Entry: entry, File: s.file, Line: e.start}, nil
+	return rec, nil
 }
 
 func sectionText(e *mtEntry, name string) string {

@@ -31,6 +31,9 @@ type Record struct {
 	// Attachments are local files the body links to, to copy into the
 	// data folder.
 	Attachments []Attachment
+	// Warnings say what was changed to keep the entry: an odd tag cleaned,
+	// an unreadable date replaced by the file's.
+	Warnings []Problem
 }
 
 // Attachment is a local file an entry links to.
@@ -44,6 +47,10 @@ type Problem struct {
 	File    string
 	Line    int
 	Message string
+	// Raw is the entry exactly as the file has it, when it could not be
+	// read at all: written to a rejects file to be fixed and imported
+	// again. Nil when the whole file is the entry, or it is too large.
+	Raw []byte `json:"-"`
 }
 
 // ProblemError is the error Next returns for an entry it skips.
@@ -58,6 +65,11 @@ func (e *ProblemError) Error() string {
 
 func problem(file string, line int, format string, args ...any) error {
 	return &ProblemError{Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...)}}
+}
+
+// rejected is problem for an entry whose text raw can be written out again.
+func rejected(raw []byte, file string, line int, format string, args ...any) error {
+	return &ProblemError{Problem{File: file, Line: line, Message: fmt.Sprintf(format, args...), Raw: raw}}
 }
 
 // Source streams the entries of one file or folder.
@@ -75,8 +87,24 @@ func Formats() []string { return []string{"jsonl", "hatena", "markdown", "blogsy
 // maxEntryBytes bounds one entry's text, as storage does.
 const maxEntryBytes = 32 << 20
 
-// Open opens path (a file or a folder) as format.
+// Open opens path (a file or a folder) as format. Its records carry tags
+// and titles storage accepts, cleaned where needed with a warning.
 func Open(ctx context.Context, format, path string) (Source, error) {
+	src, err := open(ctx, format, path)
+	if err != nil {
+		return nil, err
+	}
+	return cleaning{src}, nil
+}
+
+// RejectsPath is where the entries of the export at path that could not be
+// read at all are written: beside it, named after it, in its own format.
+func RejectsPath(path string) string {
+	ext := filepath.Ext(path)
+	return strings.TrimSuffix(path, ext) + ".rejects" + ext
+}
+
+func open(ctx context.Context, format, path string) (Source, error) {
 	switch format {
 	case "jsonl":
 		return openJSONL(path)

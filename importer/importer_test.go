@@ -48,28 +48,49 @@ func TestJSONL(t *testing.T) {
 	for _, r := range recs {
 		ids = append(ids, r.Entry.ID)
 	}
-	if !slices.Equal(ids, []string{"n1", "n5"}) {
-		t.Errorf("imported %v, want n1 and n5", ids)
+	if !slices.Equal(ids, []string{"n1", "n3", "n4", "n5"}) {
+		t.Errorf("imported %v, want n1, n3, n4 and n5", ids)
 	}
-	if e := recs[0].Entry; e.Title != "京都出張" || e.Date != "2024-06-01" || !slices.Equal(e.Tags, []string{"出張"}) || recs[0].Line != 1 {
-		t.Errorf("n1 = %+v line %d", e, recs[0].Line)
+	if e := recs[0].Entry; e.Title != "京都出張" || e.Date != "2024-06-01" || !slices.Equal(e.Tags, []string{"出張"}) || recs[0].Line != 1 || len(recs[0].Warnings) != 0 {
+		t.Errorf("n1 = %+v line %d warnings %v", e, recs[0].Line, recs[0].Warnings)
 	}
-	if recs[1].Entry.Date != "2024-06-03" {
-		t.Errorf("an RFC 3339 date keeps its own day: got %s", recs[1].Entry.Date)
+	if d := recs[1].Entry.Date; d != fileDay(t, "testdata/notes.jsonl") || len(recs[1].Warnings) != 1 || !strings.Contains(recs[1].Warnings[0].Message, "June 1st") {
+		t.Errorf("an unreadable date falls back to the file's: %s, %+v", d, recs[1].Warnings)
 	}
-	want := map[int]string{3: "not a JSON object", 4: "June 1st", 5: `"tags" has the wrong type`, 7: "UTF-8"}
+	if tags := recs[2].Entry.Tags; !slices.Equal(tags, []string{"SRE"}) {
+		t.Errorf("tags written as one string: %v", tags)
+	}
+	if recs[3].Entry.Date != "2024-06-03" {
+		t.Errorf("an RFC 3339 date keeps its own day: got %s", recs[3].Entry.Date)
+	}
+	want := map[int]string{3: "not a JSON object", 7: "UTF-8"}
 	if len(probs) != len(want) {
-		t.Fatalf("problems %+v, want lines 3, 4, 5, 7", probs)
+		t.Fatalf("problems %+v, want lines 3 and 7", probs)
 	}
+	lines := strings.Split(mustRead(t, "testdata/notes.jsonl"), "\n")
 	for _, p := range probs {
 		if !strings.Contains(p.Message, want[p.Line]) {
 			t.Errorf("line %d: %q, want it to mention %q", p.Line, p.Message, want[p.Line])
+		}
+		if string(p.Raw) != lines[p.Line-1] {
+			t.Errorf("line %d: raw %q, want the line as written", p.Line, p.Raw)
 		}
 	}
 	bom, probs := readAll(t, "jsonl", "testdata/bom.jsonl")
 	if len(bom) != 1 || len(probs) != 0 {
 		t.Errorf("a file starting with a BOM: %v %v", bom, probs)
 	}
+}
+
+// fileDay is the day path was last changed, which an entry with an
+// unreadable date gets.
+func fileDay(t *testing.T, path string) string {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.ModTime().Format(diary.DateLayout)
 }
 
 func TestJSONLHugeLineIsReportedNotKept(t *testing.T) {
@@ -90,8 +111,8 @@ func TestJSONLHugeLineIsReportedNotKept(t *testing.T) {
 
 func TestHatena(t *testing.T) {
 	recs, probs := readAll(t, "hatena", "testdata/hatena.txt")
-	if len(recs) != 2 {
-		t.Fatalf("imported %d entries, want 2; problems %+v", len(recs), probs)
+	if len(recs) != 4 {
+		t.Fatalf("imported %d entries, want 4; problems %+v", len(recs), probs)
 	}
 	hub := recs[0].Entry
 	if hub.Title != "AWS Security Hub 勉強会に参加した" || hub.Date != "2024-03-01" || hub.Source != "hatena" || hub.SourceKey != "2024/03/01/193000" || hub.SourceURL != "/entry/2024/03/01/193000" {
@@ -109,31 +130,33 @@ func TestHatena(t *testing.T) {
 	if len(hub.Comments) != 1 || hub.Comments[0].Author != "通りすがり" || hub.Comments[0].Body != "資料はどこで見られますか？" || hub.Comments[0].Date.Day() != 2 {
 		t.Errorf("comments = %+v", hub.Comments)
 	}
-	draft := recs[1].Entry
+	draft := recs[2].Entry
 	if draft.Date != "2024-04-10" || !slices.Contains(draft.Tags, DraftTag) || !strings.Contains(draft.Body, "- タイムライン") {
 		t.Errorf("draft = %+v", draft)
 	}
-	if len(probs) != 2 {
-		t.Fatalf("problems = %+v, want the dateless entry and the cut-off one", probs)
+	if len(recs) != 4 || len(probs) != 0 {
+		t.Fatalf("%d records, problems %+v: want the dateless entry and the cut-off one kept", len(recs), probs)
 	}
-	if probs[0].Line != 33 || !strings.Contains(probs[0].Message, "no DATE") {
-		t.Errorf("dateless entry: %+v", probs[0])
+	dateless, cut := recs[1], recs[3]
+	if dateless.Line != 33 || dateless.Entry.Date != fileDay(t, "testdata/hatena.txt") || len(dateless.Warnings) != 1 || !strings.Contains(dateless.Warnings[0].Message, "no DATE") {
+		t.Errorf("dateless entry: line %d date %s warnings %+v", dateless.Line, dateless.Entry.Date, dateless.Warnings)
 	}
-	if probs[1].Line != 53 || !strings.Contains(probs[1].Message, "cut short") {
-		t.Errorf("truncated entry: %+v", probs[1])
+	if cut.Line != 53 || !strings.Contains(cut.Entry.Body, "ここで終わ") || len(cut.Warnings) != 1 || !strings.Contains(cut.Warnings[0].Message, "cut short") {
+		t.Errorf("truncated entry: line %d body %q warnings %+v", cut.Line, cut.Entry.Body, cut.Warnings)
 	}
 }
 
 func TestMarkdownFolder(t *testing.T) {
 	root, _ := filepath.Abs("testdata/vault")
 	recs, probs := readAll(t, "markdown", root)
-	if len(probs) != 1 || !strings.HasSuffix(probs[0].File, "broken.md") || !strings.Contains(probs[0].Message, "not valid YAML") {
-		t.Errorf("problems = %+v, want broken.md's front matter", probs)
+	if len(probs) != 0 || len(recs) != 3 {
+		t.Fatalf("%d notes, problems %+v: want all three", len(recs), probs)
 	}
-	if len(recs) != 2 {
-		t.Fatalf("imported %d notes, want 2", len(recs))
+	meetup, broken, note := recs[0], recs[1], recs[2]
+	if !strings.HasSuffix(broken.File, "broken.md") || len(broken.Warnings) != 1 || !strings.Contains(broken.Warnings[0].Message, "not valid YAML") ||
+		!strings.Contains(broken.Entry.Body, "---") {
+		t.Errorf("broken.md: body %q warnings %+v; want its front matter kept in the body", broken.Entry.Body, broken.Warnings)
 	}
-	meetup, note := recs[0], recs[1]
 	if meetup.Entry.Title != "Bytebase ミートアップ" || meetup.Entry.Date != "2024-02-03" || !slices.Equal(meetup.Entry.Tags, []string{"DB", "イベント"}) {
 		t.Errorf("meetup = %+v", meetup.Entry)
 	}
@@ -216,12 +239,13 @@ func fuzzSource(t *testing.T, format, name string, data []byte) {
 		if _, err := time.Parse(diary.DateLayout, rec.Entry.Date); err != nil {
 			t.Fatalf("record with a bad date %q", rec.Entry.Date)
 		}
+		checkStorable(t, rec)
 	}
 	t.Fatal("Next never reached the end")
 }
 
 func FuzzJSONL(f *testing.F) {
-	for _, s := range []string{`{"id":"a","date":"2024-01-01"}`, "{\n", `{"date":1}`, "\xff", `{"tags":[1,2]}`} {
+	for _, s := range []string{`{"id":"a","date":"2024-01-01"}`, "{\n", `{"date":1}`, "\xff", `{"tags":[1,2]}`, `{"tags":"a,b,\u0001"}`, `{"tags":["x,,y"," ,"]}`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzSource(t, "jsonl", "in.jsonl", data) })
@@ -246,7 +270,8 @@ func FuzzFrontMatter(f *testing.F) {
 func TestDayOneFolderAndZip(t *testing.T) {
 	check := func(t *testing.T, path string) {
 		recs, probs := readAll(t, "dayone", path)
-		if len(recs) != 1 || len(probs) != 1 || !strings.Contains(probs[0].Message, "BADDATE") {
+		if len(recs) != 2 || len(probs) != 0 || len(recs[1].Warnings) != 1 || !strings.Contains(recs[1].Warnings[0].Message, "BADDATE") ||
+			recs[1].Entry.Date != fileDay(t, path) {
 			t.Fatalf("records %+v problems %+v", recs, probs)
 		}
 		e := recs[0].Entry

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"time"
 	"unicode/utf8"
 
@@ -43,7 +44,7 @@ type jsonlEntry struct {
 	Title      string          `json:"title"`
 	Body       string          `json:"body"`
 	Date       string          `json:"date"`
-	Tags       []string        `json:"tags"`
+	Tags       tagList         `json:"tags"`
 	Source     string          `json:"source"`
 	SourceKey  string          `json:"sourceKey"`
 	SourceURL  string          `json:"sourceUrl"`
@@ -103,41 +104,90 @@ func (s *jsonlSource) readLine() (line []byte, tooLong bool, err error) {
 
 func (s *jsonlSource) parse(line []byte) (Record, error) {
 	if !utf8.Valid(line) {
-		return Record{}, problem(s.file, s.line, "the line is not valid UTF-8 text")
+		return Record{}, rejected(line, s.file, s.line, "the line is not valid UTF-8 text")
 	}
 	var in jsonlEntry
 	if err := json.Unmarshal(line, &in); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			return Record{}, problem(s.file, s.line, "the field %q has the wrong type (%s where %s was expected)", typeErr.Field, typeErr.Value, typeErr.Type)
+			return Record{}, rejected(line, s.file, s.line, "the field %q has the wrong type (%s where %s was expected)", typeErr.Field, typeErr.Value, typeErr.Type)
 		}
-		return Record{}, problem(s.file, s.line, "not a JSON object: %v", err)
+		return Record{}, rejected(line, s.file, s.line, "not a JSON object: %v", err)
 	}
+	rec := Record{File: s.file, Line: s.line}
 	created, err := parseTime(firstNonEmpty(in.CreatedAt, in.CreatedAt2))
 	if err != nil {
-		return Record{}, problem(s.file, s.line, "created_at: %v", err)
+		rec.warn("created_at: %v; it was left out", err)
 	}
 	updated, err := parseTime(firstNonEmpty(in.UpdatedAt, in.UpdatedAt2))
 	if err != nil {
-		return Record{}, problem(s.file, s.line, "updated_at: %v", err)
+		rec.warn("updated_at: %v; it was left out", err)
 	}
-	date := in.Date
-	if date == "" && !created.IsZero() {
+	date, err := entryDate(in.Date)
+	switch {
+	case err == nil:
+	case !created.IsZero():
 		date = created.Format(diary.DateLayout)
+		if in.Date != "" {
+			rec.warn("%v; the day it was created, %s, was used", err, date)
+		}
+	default:
+		_, date = dateFallback(s.file)
+		rec.warn("%v; the file's date, %s, was used", err, date)
 	}
-	date, err = entryDate(date)
-	if err != nil {
-		return Record{}, problem(s.file, s.line, "%v", err)
-	}
-	e := diary.Entry{
+	rec.Entry = diary.Entry{
 		ID: in.ID, Title: in.Title, Body: in.Body, Date: date, Tags: in.Tags,
 		Source: in.Source, SourceKey: in.SourceKey, SourceURL: in.SourceURL, OriginalHTML: in.HTML,
 		Comments: in.Comments, CreatedAt: created, UpdatedAt: updated,
 	}
-	if e.Tags == nil {
-		e.Tags = []string{}
+	if rec.Entry.Tags == nil {
+		rec.Entry.Tags = []string{}
 	}
-	return Record{Entry: e, File: s.file, Line: s.line}, nil
+	return rec, nil
+}
+
+// tagList reads tags written as a list, or as one string (which cleaning
+// splits at its commas); numbers and other plain values in a list become
+// their text.
+type tagList []string
+
+func (l *tagList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = tagList{one}
+		return nil
+	}
+	var many []any
+	if err := json.Unmarshal(b, &many); err != nil {
+		return &json.UnmarshalTypeError{Value: "a " + jsonKind(b), Type: reflect.TypeFor[[]string](), Field: "tags"}
+	}
+	out := make(tagList, 0, len(many))
+	for _, v := range many {
+		switch v := v.(type) {
+		case string:
+			out = append(out, v)
+		case float64, bool:
+			out = append(out, fmt.Sprint(v))
+		case nil:
+		default:
+			return &json.UnmarshalTypeError{Value: "a list holding " + jsonKind(b), Type: reflect.TypeFor[[]string](), Field: "tags"}
+		}
+	}
+	*l = out
+	return nil
+}
+
+func jsonKind(b []byte) string {
+	switch b = bytes.TrimSpace(b); {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "list"
+	default:
+		return "number"
+	}
 }
 
 func firstNonEmpty(a, b string) string {

@@ -138,9 +138,11 @@ func (s *markdownSource) read(path string) (Record, error) {
 		return Record{}, fmt.Errorf("the file is neither UTF-8 nor Shift_JIS text")
 	}
 	text := strings.ReplaceAll(string(raw), "\r\n", "\n")
+	rec := Record{File: path, Line: 1}
 	meta, body, err := frontMatter(text)
 	if err != nil {
-		return Record{}, err
+		rec.warn("%v; the whole file was kept as the body", err)
+		body = text
 	}
 	rel, _ := filepath.Rel(s.root, path)
 	rel = filepath.ToSlash(rel)
@@ -155,10 +157,7 @@ func (s *markdownSource) read(path string) (Record, error) {
 	if e.Title == "" {
 		e.Title, body = headingTitle(body, path)
 	}
-	date, err := s.date(meta, path, info.ModTime())
-	if err != nil {
-		return Record{}, err
-	}
+	date := s.date(&rec, meta, path, info.ModTime())
 	e.Date = date.Format(diary.DateLayout)
 	e.CreatedAt = date
 	e.Tags = append(e.Tags, meta.list("tags", "Tags", "categories", "Category", "category")...)
@@ -167,34 +166,38 @@ func (s *markdownSource) read(path string) (Record, error) {
 	}
 	body, attachments := s.localImages(body, filepath.Dir(path))
 	e.Body = strings.TrimSpace(body)
-	return Record{Entry: e, File: path, Line: 1, Attachments: attachments}, nil
+	rec.Entry, rec.Attachments = e, attachments
+	return rec, nil
 }
 
 var datedName = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})`)
 
 // date is the front matter's date, else the YYYY-MM-DD a file name starts
-// with, else when the file was last changed.
-func (s *markdownSource) date(meta meta, path string, mtime time.Time) (time.Time, error) {
+// with, else when the file was last changed. A front matter date that
+// cannot be read is warned about and skipped.
+func (s *markdownSource) date(rec *Record, meta meta, path string, mtime time.Time) time.Time {
 	if v, ok := meta.value("date", "Date"); ok {
 		switch d := v.(type) {
 		case time.Time:
-			return d, nil
+			return d
 		case string:
 			t, err := parseTime(d)
+			if err == nil && !t.IsZero() {
+				return t
+			}
 			if err != nil {
-				return time.Time{}, fmt.Errorf("front matter date: %v", err)
+				rec.warn("front matter date: %v; the date was taken from the file instead", err)
 			}
-			if !t.IsZero() {
-				return t, nil
-			}
+		default:
+			rec.warn("front matter date: %v is not a date; the date was taken from the file instead", d)
 		}
 	}
 	if m := datedName.FindString(filepath.Base(path)); m != "" {
 		if t, err := time.ParseInLocation(diary.DateLayout, m, time.Local); err == nil {
-			return t, nil
+			return t
 		}
 	}
-	return mtime, nil
+	return mtime
 }
 
 func headingTitle(body, path string) (string, string) {
