@@ -42,7 +42,11 @@ type ImportSummary struct {
 	Updated   int
 	Unchanged int
 	Skipped   int
-	Problems  []importer.Problem
+	Problems  []importer.Problem // entries skipped, and why
+	Warnings  []importer.Problem // entries kept with a change: a tag cleaned, a date guessed
+	// Rejects are the files the entries that could not be read at all
+	// were written to, as they were, to be fixed and imported again.
+	Rejects []string
 }
 
 // ImportPreview shows what an import would bring in, without saving.
@@ -51,6 +55,7 @@ type ImportPreview struct {
 	Entries  []storage.Summary
 	Count    int
 	Problems []importer.Problem
+	Warnings []importer.Problem
 	// RemoteImages counts the images on other servers the entries show:
 	// the import dialog offers to copy them only when there are some.
 	RemoteImages int
@@ -74,6 +79,7 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 		}
 	}, func(rec importer.Record) error {
 		p.Count++
+		p.Warnings = append(p.Warnings, rec.Warnings...)
 		if mayShowRemoteImage(rec.Entry.Body) {
 			p.RemoteImages += len(render.RemoteImageSources(rec.Entry.Body))
 		}
@@ -84,7 +90,10 @@ func (s *Service) PreviewImport(ctx context.Context, req ImportRequest, max int)
 			})
 		}
 		return nil
-	}, func(pr importer.Problem) { p.Problems = append(p.Problems, pr) })
+	}, func(pr importer.Problem) {
+		pr.Raw = nil
+		p.Problems = append(p.Problems, pr)
+	})
 	return p, err
 }
 
@@ -99,6 +108,7 @@ func mayShowRemoteImage(body string) bool {
 // never stop the good ones.
 func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(ImportProgress)) (ImportSummary, error) {
 	var sum ImportSummary
+	rejects := &rejectsFiles{open: map[string]*os.File{}}
 	report := progressReporter(progress)
 	ix := s.startIndexer(ctx, func(n int) { report(func(p *ImportProgress) { p.Indexed = n }) })
 	var (
@@ -139,6 +149,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	}
 	err := s.eachSource(ctx, req, func(path, _ string) { file = path }, func(rec importer.Record) error {
 		e := rec.Entry
+		sum.Warnings = append(sum.Warnings, rec.Warnings...)
 		e.Body = s.copyAttachments(rec, &sum)
 		if req.FetchImages {
 			e.Body = s.copyRemoteImagesOf(ctx, rec, e.Body, &sum)
@@ -152,6 +163,8 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 		return nil
 	}, func(p importer.Problem) {
 		sum.Skipped++
+		rejects.write(p, &sum)
+		p.Raw = nil
 		sum.Problems = append(sum.Problems, p)
 	})
 	if err == nil {
@@ -162,7 +175,59 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
 		s.log.Error("index update after import failed; it will be retried", "err", ierr)
 	}
+	rejects.close(&sum)
 	return sum, err
+}
+
+// rejectsFiles writes the entries an import could not read, each to the
+// rejects file beside its source (importer.RejectsPath), made afresh by
+// each import that finds one.
+type rejectsFiles struct {
+	open  map[string]*os.File // source file → its rejects file
+	paths []string
+}
+
+func (r *rejectsFiles) write(p importer.Problem, sum *ImportSummary) {
+	if len(p.Raw) == 0 {
+		return
+	}
+	f, ok := r.open[p.File]
+	if !ok {
+		path := importer.RejectsPath(p.File)
+		var err error
+		if f, err = os.Create(path); err != nil {
+			sum.Problems = append(sum.Problems, importer.Problem{File: path,
+				Message: fmt.Sprintf("the entries that could not be read could not be kept here either: %v", err)})
+		}
+		r.open[p.File] = f // nil after a failure: not tried again
+		if f != nil {
+			r.paths = append(r.paths, path)
+		}
+	}
+	if f == nil {
+		return
+	}
+	raw := p.Raw
+	if raw[len(raw)-1] != '\n' {
+		raw = append(raw, '\n')
+	}
+	if _, err := f.Write(raw); err != nil {
+		sum.Problems = append(sum.Problems, importer.Problem{File: f.Name(), Message: fmt.Sprintf("writing the entries that could not be read failed: %v", err)})
+		f.Close()
+		r.open[p.File] = nil
+	}
+}
+
+func (r *rejectsFiles) close(sum *ImportSummary) {
+	for _, f := range r.open {
+		if f == nil {
+			continue
+		}
+		if err := f.Close(); err != nil {
+			sum.Problems = append(sum.Problems, importer.Problem{File: f.Name(), Message: fmt.Sprintf("writing the entries that could not be read failed: %v", err)})
+		}
+	}
+	sum.Rejects = r.paths
 }
 
 // eachSource opens every path of req in turn and streams its records to

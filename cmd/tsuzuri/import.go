@@ -15,6 +15,14 @@ func init() {
 	commands["import"] = command{usage: importUsage, run: runImport}
 }
 
+// where is a problem's file:line.
+func where(p importer.Problem) string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return p.File
+}
+
 func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("import", e, importUsage)
 	format := fs.String("format", "", "source format: "+strings.Join(importer.Formats(), ", ")+" (default: detect)")
@@ -46,15 +54,20 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	if progress != nil {
 		fmt.Fprintln(e.stderr)
 	}
+	for _, p := range sum.Warnings {
+		fmt.Fprintf(e.stderr, "tsuzuri: warning: %s: %s\n", where(p), oneLine(p.Message))
+	}
 	for _, p := range sum.Problems {
-		loc := p.File
-		if p.Line > 0 {
-			loc = fmt.Sprintf("%s:%d", p.File, p.Line)
-		}
-		fmt.Fprintf(e.stderr, "tsuzuri: %s: %s\n", loc, oneLine(p.Message))
+		fmt.Fprintf(e.stderr, "tsuzuri: %s: %s\n", where(p), oneLine(p.Message))
 	}
 	fmt.Fprintf(e.stdout, "imported %d, updated %d, unchanged %d, skipped %d\n",
 		sum.Imported, sum.Updated, sum.Unchanged, sum.Skipped)
+	if n := len(sum.Warnings); n > 0 {
+		fmt.Fprintf(e.stdout, "%d warnings: entries kept with a change (see above)\n", n)
+	}
+	for _, path := range sum.Rejects {
+		fmt.Fprintf(e.stdout, "entries that could not be read are in %s: fix them there and import that file again\n", path)
+	}
 	if err != nil {
 		return err
 	}

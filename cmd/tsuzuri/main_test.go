@@ -121,17 +121,30 @@ func TestSearchReadsQueriesFromStdin(t *testing.T) {
 
 func TestBadInputGivesOneLineErrors(t *testing.T) {
 	data := t.TempDir()
-	code, out, errOut := tsuzuri(t, data, "", "import", "testdata/broken.jsonl")
+	// A copy: the rejects file is written beside the source.
+	src := filepath.Join(t.TempDir(), "broken.jsonl")
+	raw, err := os.ReadFile("testdata/broken.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(src, raw, 0o644)
+	code, out, errOut := tsuzuri(t, data, "", "import", src)
 	if code != 0 {
 		t.Fatalf("a file with some bad lines still imports the good ones: exit %d, %s", code, errOut)
 	}
-	if !strings.Contains(out, "imported 2") || !strings.Contains(out, "skipped 2") {
-		t.Errorf("summary: %q", out)
-	}
-	for _, want := range []string{"broken.jsonl:2:", "broken.jsonl:3:"} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("problems should name %s, got:\n%s", want, errOut)
+	rejects := filepath.Join(filepath.Dir(src), "broken.rejects.jsonl")
+	for _, want := range []string{"imported 3", "skipped 1", "1 warnings", rejects} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary %q should say %q", out, want)
 		}
+	}
+	for _, want := range []string{"tsuzuri: broken.jsonl:2: not a JSON object", "tsuzuri: warning: broken.jsonl:3: the date \"2024-13-45\""} {
+		if !strings.Contains(strings.ReplaceAll(errOut, filepath.Dir(src)+string(filepath.Separator), ""), want) {
+			t.Errorf("stderr should say %s, got:\n%s", want, errOut)
+		}
+	}
+	if got, _ := os.ReadFile(rejects); string(got) != strings.TrimSpace(strings.Split(string(raw), "\n")[1])+"\n" {
+		t.Errorf("rejects file = %q", got)
 	}
 
 	tests := []struct {
