@@ -231,3 +231,43 @@ func TestNewerSearchCancelsTheOneInFlight(t *testing.T) {
 		t.Errorf("cancelled search reaches the UI as %+v", e)
 	}
 }
+
+func TestHistoryBindings(t *testing.T) {
+	b, _ := newBackend(t, t.TempDir())
+	b.Open()
+	entries := &Entries{b}
+	e, err := entries.Save(app.EntryInput{Title: "メモ", Body: "最初", Date: "2024-03-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := entries.Save(app.EntryInput{ID: e.ID, Title: "メモ", Body: "二度目", Date: "2024-03-01"}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := entries.History(e.ID)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("History = %+v, %v", list, err)
+	}
+	rev, err := entries.Revision(e.ID, list[0].Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The UI reads the revision flat: {Number, SavedAt, …, Body}.
+	js, _ := json.Marshal(rev)
+	var flat map[string]any
+	json.Unmarshal(js, &flat)
+	if flat["Body"] != "最初" || flat["Number"] != float64(1) || flat["SavedAt"] == nil {
+		t.Errorf("revision JSON = %s", js)
+	}
+	restored, err := entries.RestoreRevision(e.ID, 1)
+	if err != nil || restored.Body != "最初" {
+		t.Fatalf("RestoreRevision = %q, %v", restored.Body, err)
+	}
+	if e := uiErr(t, func() error { _, err := entries.Revision(restored.ID, 99); return err }()); e.Code != "not_found" {
+		t.Errorf("missing revision error = %+v", e)
+	}
+	for _, n := range []int{0, -1} {
+		if e := uiErr(t, func() error { _, err := entries.RestoreRevision(restored.ID, n); return err }()); e.Code != "invalid" {
+			t.Errorf("RestoreRevision(%d) = %+v", n, e)
+		}
+	}
+}

@@ -105,3 +105,27 @@ func (x *Entries) CopyRemoteImages(id string) (app.RemoteImagesResult, error) {
 	}
 	return call(x.b, "load images", func(s *app.Service) (app.RemoteImagesResult, error) { return s.CopyRemoteImages(x.b.ctx, id) })
 }
+
+// History lists the open entry's earlier versions, newest first.
+func (x *Entries) History(id string) ([]storage.RevisionInfo, error) {
+	if err := checkID(id); err != nil {
+		return nil, x.b.fail("history", err)
+	}
+	return call(x.b, "history", func(s *app.Service) ([]storage.RevisionInfo, error) { return s.History(x.b.ctx, id) })
+}
+
+// Revision returns one earlier version with its text, to compare.
+func (x *Entries) Revision(id string, number int) (storage.Revision, error) {
+	if err := firstError(checkID(id), checkRevision(number)); err != nil {
+		return storage.Revision{}, x.b.fail("history", err)
+	}
+	return call(x.b, "history", func(s *app.Service) (storage.Revision, error) { return s.Revision(x.b.ctx, id, number) })
+}
+
+// RestoreRevision makes an earlier version the current text again.
+func (x *Entries) RestoreRevision(id string, number int) (diary.Entry, error) {
+	if err := firstError(checkID(id), checkRevision(number)); err != nil {
+		return diary.Entry{}, x.b.fail("restore version", err)
+	}
+	return call(x.b, "restore version", func(s *app.Service) (diary.Entry, error) { return s.RestoreRevision(x.b.ctx, id, number) })
+}

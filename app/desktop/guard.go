@@ -88,6 +88,14 @@ func checkID(id string) error {
 	return nil
 }
 
+// checkRevision accepts what storage numbers revisions with.
+func checkRevision(n int) error {
+	if n < 1 {
+		return diary.Errorf(diary.EInvalid, "%d is not a revision number.", n)
+	}
+	return nil
+}
+
 // checkText bounds free text the webview sends and refuses invalid UTF-8
 // and NUL, which no note or query contains.
 func checkText(what, s string, maxBytes int) error {

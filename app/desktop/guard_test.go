@@ -43,6 +43,9 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 		{"Entries.Trash", func(a string) error { return entries.Trash(a) }},
 		{"Entries.Restore", func(a string) error { return entries.Restore(a) }},
 		{"Entries.CopyRemoteImages", func(a string) error { _, err := entries.CopyRemoteImages(a); return err }},
+		{"Entries.History", func(a string) error { _, err := entries.History(a); return err }},
+		{"Entries.Revision", func(a string) error { _, err := entries.Revision(a, 1); return err }},
+		{"Entries.RestoreRevision", func(a string) error { _, err := entries.RestoreRevision(a, 1); return err }},
 		{"Entries.Save(ID)", func(a string) error {
 			if checkID(a) == nil || a == "" { // a new id, or a new entry
 				return errSkip
