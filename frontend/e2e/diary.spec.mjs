@@ -79,7 +79,7 @@ export const tests = [
     await page.getByRole('button', { name: 'ゴミ箱へ' }).click()
     await page.getByText('ゴミ箱に移しました').waitFor()
     await page.getByRole('button', { name: 'ゴミ箱', exact: true }).click()
-    await page.getByRole('button', { name: '元に戻す' }).click()
+    await page.locator('.trash').getByRole('button', { name: '元に戻す' }).click()
     await page.getByText('元に戻しました').waitFor()
     await page.getByRole('button', { name: 'タイムライン' }).click()
     await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).waitFor()

@@ -1,5 +1,7 @@
 // Importing through the dialog, on the data folder the diary specs left.
 import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { notes } from './notes.mjs'
 
@@ -35,5 +37,26 @@ export const tests = [
   ['a one-entry import, over before the dialog hears back, still ends', async ({ page, url }) => {
     await page.goto(url)
     await importFile({ page, url }, notes('small', 1), 1)
+  }],
+
+  ['odd tags are kept with a warning naming file:line; an unreadable line goes to the rejects file', async ({ page, url, out }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-odd-'))
+    const file = join(dir, 'odd.jsonl')
+    const broken = '{"id":"odd-2","title":"閉じていない行"'
+    writeFileSync(file, [
+      JSON.stringify({ id: 'odd-1', title: 'カンマ入りタグの記事', body: '本文', date: '2024-05-01', tags: ['Go, Rust'] }),
+      broken,
+      JSON.stringify({ id: 'odd-3', title: '日付の読めない記事', body: '本文', date: '先週の金曜' }),
+    ].join('\n') + '\n')
+    await page.goto(url)
+    await importFile({ page, url }, file, 2)
+    const dialog = page.getByRole('dialog', { name: '日記を読み込む' })
+    await dialog.getByText('直して読み込んだ記事 (2)').waitFor()
+    await dialog.locator('.warnings li', { hasText: 'odd.jsonl:1' }).getByText('comma').waitFor()
+    await dialog.locator('.warnings li', { hasText: 'odd.jsonl:3' }).waitFor()
+    await dialog.locator('.problems li', { hasText: 'odd.jsonl:2' }).waitFor()
+    await dialog.getByText(join(dir, 'odd.rejects.jsonl')).waitFor()
+    assert.equal(readFileSync(join(dir, 'odd.rejects.jsonl'), 'utf8'), broken + '\n')
+    await page.screenshot({ path: join(out, 'e2e-import-warnings.png') })
   }],
 ]

@@ -30,9 +30,20 @@ export interface SearchHit { ID: string; Title: string; Date: string; Tags: stri
 export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string; FacetsFromTop: boolean }
 export interface Problem { File: string; Line: number; Message: string }
 export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean }
-export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[]; RemoteImages: number }
+export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] | null; Warnings: Problem[] | null; RemoteImages: number }
 export interface RemoteImagesResult { Entry: Entry; Copied: number; Failed: { URL: string; Message: string }[] | null }
-export interface ImportSummary { Imported: number; Updated: number; Unchanged: number; Skipped: number; Problems: Problem[] }
+export interface ImportSummary {
+  Imported: number
+  Updated: number
+  Unchanged: number
+  Skipped: number
+  Problems: Problem[] | null
+  Warnings: Problem[] | null
+  Rejects: string[] | null
+}
+/** RevisionInfo is an earlier version of an entry; Number counts up per entry. */
+export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Title: string; Date: string; Tags: string[] | null }
+export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
@@ -119,6 +130,9 @@ export const api = {
     onThisDay: (date: string) => invoke<Summary[]>('Entries', 'OnThisDay', date),
     stats: () => invoke<Stats>('Entries', 'Stats'),
     copyRemoteImages: (id: string) => invoke<RemoteImagesResult>('Entries', 'CopyRemoteImages', id),
+    history: (id: string) => invoke<RevisionInfo[]>('Entries', 'History', id),
+    revision: (id: string, n: number) => invoke<Revision>('Entries', 'Revision', id, n),
+    restoreRevision: (id: string, n: number) => invoke<Entry>('Entries', 'RestoreRevision', id, n),
   },
   finder: {
     search: (r: SearchRequest) => invoke<SearchResult>('Finder', 'Search', r),

@@ -3,7 +3,7 @@ import { api, toApiError } from './api'
 import { copyText, openableLink } from './links'
 
 export type View = 'timeline' | 'trash'
-export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help' | 'about'
+export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help' | 'about' | 'history'
 
 /** ui is the app-wide state: what is open, in which language. */
 export const ui = $state({
@@ -22,6 +22,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(ui.lang, key, params)
 }
 
+/** ToastAction is a button on a toast: Undo after a delete, Copy a link. */
 export interface ToastAction { label: string; run: () => void }
 export interface Toast { id: number; kind: 'info' | 'error'; text: string; action?: ToastAction }
 export const toasts = $state<Toast[]>([])
@@ -105,4 +106,17 @@ export function today(): string {
   const d = new Date()
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+/** untrash brings an entry back from the trash and opens it (Undo). */
+export async function untrash(id: string): Promise<void> {
+  try {
+    await api.entries.restore(id)
+    notify(t('restored'))
+    ui.view = 'timeline'
+    ui.refresh++
+    openEntry(id)
+  } catch (e) {
+    fail(e)
+  }
 }
