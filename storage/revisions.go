@@ -60,14 +60,16 @@ func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Tim
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil
 	}
-	return pruneEntry(ctx, w.tx, old.ID, now)
+	_, err = pruneEntry(ctx, w.tx, old.ID, now)
+	return err
 }
 
-// pruneEntry deletes the revisions of one entry the policy no longer keeps.
-func pruneEntry(ctx context.Context, tx *sql.Tx, id string, now time.Time) (err error) {
+// pruneEntry deletes the revisions of one entry the policy no longer keeps
+// and returns how many.
+func pruneEntry(ctx context.Context, tx *sql.Tx, id string, now time.Time) (int, error) {
 	rows, err := tx.QueryContext(ctx, "SELECT id, recorded_at FROM revisions WHERE entry_id = ? ORDER BY number", id)
 	if err != nil {
-		return fmt.Errorf("list revisions of %s: %w", id, err)
+		return 0, fmt.Errorf("list revisions of %s: %w", id, err)
 	}
 	var ids []int64
 	var times []time.Time
@@ -75,14 +77,14 @@ func pruneEntry(ctx context.Context, tx *sql.Tx, id string, now time.Time) (err 
 		var rid, at int64
 		if err := rows.Scan(&rid, &at); err != nil {
 			rows.Close()
-			return fmt.Errorf("list revisions of %s: %w", id, err)
+			return 0, fmt.Errorf("list revisions of %s: %w", id, err)
 		}
 		ids = append(ids, rid)
 		times = append(times, time.UnixMilli(at))
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("list revisions of %s: %w", id, err)
+		return 0, fmt.Errorf("list revisions of %s: %w", id, err)
 	}
 	var drop []any
 	for i, keep := range KeepRevisions(times, now) {
@@ -91,12 +93,12 @@ func pruneEntry(ctx context.Context, tx *sql.Tx, id string, now time.Time) (err 
 		}
 	}
 	if len(drop) == 0 {
-		return nil
+		return 0, nil
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM revisions WHERE id IN ("+placeholders(len(drop))+")", drop...); err != nil {
-		return fmt.Errorf("prune revisions of %s: %w", id, err)
+		return 0, fmt.Errorf("prune revisions of %s: %w", id, err)
 	}
-	return nil
+	return len(drop), nil
 }
 
 // KeepRevisions applies the retention policy to one entry's revisions,
@@ -126,13 +128,26 @@ func KeepRevisions(recorded []time.Time, now time.Time) []bool {
 	return keep
 }
 
-// PruneRevisions applies the retention policy to every entry with a
-// revision old enough to be pruned, and returns how many it deleted.
-// Saves prune the entry they touch; this catches entries nobody edits.
+// PruneRevisions applies the retention policy to the entries whose
+// revisions crossed an age where it changes (7 or 90 days) since the last
+// call, and returns how many revisions it deleted. Saves prune the entry
+// they touch; this catches entries nobody edits, without reading every
+// entry's history at each start.
 func (s *Store) PruneRevisions(ctx context.Context) (int, error) {
 	now := s.now()
+	var last int64
+	err := s.read.QueryRowContext(ctx, "SELECT value FROM counters WHERE name = 'revisions_pruned_at'").Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("read when revisions were last pruned: %w", err)
+	}
+	crossed := func(age time.Duration) (from, to int64) {
+		return last - age.Milliseconds(), now.Add(-age).UnixMilli()
+	}
+	allFrom, allTo := crossed(KeepAllRevisions)
+	dailyFrom, dailyTo := crossed(KeepDailyRevisions)
 	var ids []string
-	rows, err := s.read.QueryContext(ctx, "SELECT DISTINCT entry_id FROM revisions WHERE recorded_at < ?", now.Add(-KeepAllRevisions).UnixMilli())
+	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT entry_id FROM revisions
+		WHERE (recorded_at >= ? AND recorded_at < ?) OR (recorded_at >= ? AND recorded_at < ?)`, allFrom, allTo, dailyFrom, dailyTo)
 	if err != nil {
 		return 0, fmt.Errorf("find revisions to prune: %w", err)
 	}
@@ -150,28 +165,33 @@ func (s *Store) PruneRevisions(ctx context.Context) (int, error) {
 	}
 	deleted := 0
 	// A transaction per few entries: pruning a large diary must not hold
-	// the writer away from an autosave for long.
+	// the writer away from an autosave for long. The time is recorded
+	// last, so an interrupted run is redone whole.
 	for start := 0; start < len(ids); start += 100 {
 		chunk := ids[start:min(start+100, len(ids))]
+		n := 0
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			var before, after int
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM revisions").Scan(&before); err != nil {
-				return fmt.Errorf("count revisions: %w", err)
-			}
 			for _, id := range chunk {
-				if err := pruneEntry(ctx, tx, id, now); err != nil {
+				d, err := pruneEntry(ctx, tx, id, now)
+				if err != nil {
 					return err
 				}
+				n += d
 			}
-			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM revisions").Scan(&after); err != nil {
-				return fmt.Errorf("count revisions: %w", err)
-			}
-			deleted += before - after
 			return nil
 		})
 		if err != nil {
 			return deleted, err
 		}
+		deleted += n
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO counters (name, value) VALUES ('revisions_pruned_at', ?)
+			ON CONFLICT (name) DO UPDATE SET value = excluded.value`, now.UnixMilli())
+		return err
+	})
+	if err != nil {
+		return deleted, fmt.Errorf("record when revisions were pruned: %w", err)
 	}
 	return deleted, nil
 }

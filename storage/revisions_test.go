@@ -295,6 +295,7 @@ func TestPruneRevisionsOnDisk(t *testing.T) {
 	}
 	defer s2.Close()
 	s2.now = c.now
+	assertPolicyHolds(t, s2, e.ID, c.t)
 	revs, err := s2.Revisions(ctx, e.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -302,11 +303,6 @@ func TestPruneRevisionsOnDisk(t *testing.T) {
 	var times []time.Time
 	for i := len(revs) - 1; i >= 0; i-- {
 		times = append(times, revs[i].RecordedAt)
-	}
-	for i, keep := range KeepRevisions(times, c.t) {
-		if !keep {
-			t.Fatalf("revision %d (%v) outlived the policy", revs[len(revs)-1-i].Number, times[i])
-		}
 	}
 	// Now 30 to 150 days back: the oldest, one a month past 90 days, one a
 	// day between 90 and 30 days ago. No edit in the last week.
@@ -325,6 +321,36 @@ func TestPruneRevisionsOnDisk(t *testing.T) {
 	}
 	if got := revisionNumbers(t, s2, other.ID); !slices.Equal(got, []int{1}) {
 		t.Fatalf("an entry's only revision was pruned: %v", got)
+	}
+
+	// At once again: nothing crossed an age since, nothing to do.
+	if n, err := s2.PruneRevisions(ctx); err != nil || n != 0 {
+		t.Fatalf("a second prune deleted %d, %v", n, err)
+	}
+	// A month on, the daily revisions that passed 90 days are thinned to
+	// one a month, though nothing was saved.
+	c.advance(31 * 24 * time.Hour)
+	if n, err := s2.PruneRevisions(ctx); err != nil || n == 0 {
+		t.Fatalf("a month later the prune deleted %d, %v", n, err)
+	}
+	assertPolicyHolds(t, s2, e.ID, c.t)
+}
+
+// assertPolicyHolds fails if an entry keeps a revision the policy drops.
+func assertPolicyHolds(t *testing.T, s *Store, id string, now time.Time) {
+	t.Helper()
+	revs, err := s.Revisions(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var times []time.Time
+	for i := len(revs) - 1; i >= 0; i-- {
+		times = append(times, revs[i].RecordedAt)
+	}
+	for i, keep := range KeepRevisions(times, now) {
+		if !keep {
+			t.Fatalf("revision %d (%v) outlived the policy", revs[len(revs)-1-i].Number, times[i])
+		}
 	}
 }
 
