@@ -159,3 +159,22 @@ func checkStorable(t *testing.T, rec Record) {
 		}
 	}
 }
+
+func TestDayOneEntryOfTheWrongShapeCostsOnlyItself(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Journal.json")
+	journal := `{"entries":[
+		{"uuid":"A","creationDate":"2024-03-01T10:00:00Z","text":"一つ目"},
+		{"uuid":"B","creationDate":"2024-03-02T10:00:00Z","text":5},
+		{"uuid":"C","creationDate":"2024-03-03T10:00:00Z","text":"三つ目","tags":"旅行, 京都"}
+	]}`
+	if err := os.WriteFile(path, []byte(journal), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs, probs := readAll(t, "dayone", path)
+	if len(recs) != 2 || len(probs) != 1 || !strings.Contains(probs[0].Message, "entry 2 of 3") || !strings.Contains(probs[0].Message, `"text"`) {
+		t.Fatalf("records %d, problems %+v", len(recs), probs)
+	}
+	if got := recs[1].Entry.Tags; !slices.Equal(got, []string{"旅行", "京都"}) {
+		t.Errorf("tags written as one string: %q", got)
+	}
+}

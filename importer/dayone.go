@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -24,8 +25,10 @@ const (
 	maxJSON     = 512 << 20
 )
 
+// dayOneExport is read entry by entry: one entry of the wrong shape costs
+// only itself.
 type dayOneExport struct {
-	Entries []dayOneEntry `json:"entries"`
+	Entries []json.RawMessage `json:"entries"`
 }
 
 type dayOneEntry struct {
@@ -34,7 +37,7 @@ type dayOneEntry struct {
 	ModifiedDate string        `json:"modifiedDate"`
 	TimeZone     string        `json:"timeZone"`
 	Text         string        `json:"text"`
-	Tags         []string      `json:"tags"`
+	Tags         tagList       `json:"tags"`
 	Starred      bool          `json:"starred"`
 	Photos       []dayOnePhoto `json:"photos"`
 }
@@ -53,7 +56,7 @@ type dayOneSource struct {
 	cleanup string // the temporary folder to remove on Close
 	journal []string
 	file    int
-	entries []dayOneEntry
+	entries []json.RawMessage
 	next    int
 }
 
@@ -158,9 +161,17 @@ func (s *dayOneSource) Next(ctx context.Context) (Record, error) {
 			return Record{}, problem(file, 0, "%v", err)
 		}
 	}
-	e := s.entries[s.next]
+	raw := s.entries[s.next]
 	s.next++
 	file := s.journal[s.file-1]
+	var e dayOneEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			err = fmt.Errorf("the field %q has the wrong type", typeErr.Field)
+		}
+		return Record{}, problem(file, 0, "entry %d of %d: %v", s.next, len(s.entries), err)
+	}
 	rec, err := s.record(e, file)
 	if err != nil {
 		return Record{}, problem(file, 0, "entry %s: %v", e.UUID, err)
