@@ -109,7 +109,7 @@ const ja = {
   importCancelled: '読み込みを中止しました。それまでに読み込んだ日記は残っています。',
   startupLocked: '別のウィンドウの綴りがこのデータフォルダを開いています。そちらを閉じてから「もう一度試す」を押すか、別のフォルダを選んでください。',
   undo: '元に戻す',
-  dismissToast: '通知を閉じる',
+  dismissToast: '通知を消す',
   history: '履歴',
   historyTitle: '以前の版',
   historyEmpty: 'まだ以前の版はありません。保存するたびに前の本文が残ります（数分以内の書き換えはまとめて 1 つ）。',
