@@ -109,6 +109,11 @@ func mayShowRemoteImage(body string) bool {
 func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(ImportProgress)) (ImportSummary, error) {
 	var sum ImportSummary
 	rejects := &rejectsFiles{open: map[string]*os.File{}}
+	// An import can update many entries at once; the diary as it was is
+	// kept first.
+	if _, err := s.AutoBackup(ctx, BackupImport); err != nil {
+		return sum, fmt.Errorf("back up the diary before importing: %w", err)
+	}
 	report := progressReporter(progress)
 	ix := s.startIndexer(ctx, func(n int) { report(func(p *ImportProgress) { p.Indexed = n }) })
 	var (

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/attach"
 	"github.com/tsuzuri/tsuzuri/diary"
@@ -36,6 +37,16 @@ type Options struct {
 	IndexInBackground bool
 	// IndexProgress, with IndexInBackground, hears how that goes.
 	IndexProgress func(IndexProgress)
+	// StartupChecks runs, in the background once the folder is open, the
+	// database's quick check, a comparison of the index with the database
+	// (rebuilding it when they disagree) and the day's backup. A damaged
+	// database is kept open for reading only; OnDamaged hears why.
+	StartupChecks bool
+	OnDamaged     func(message string)
+	// OnBackup hears of each automatic backup made.
+	OnBackup func(BackupInfo)
+	// Now is the clock backups are dated by; nil means time.Now.
+	Now func() time.Time
 }
 
 // IndexProgress is how far bringing the index up to date has come.
@@ -68,6 +79,10 @@ type Service struct {
 	cancelBackground context.CancelFunc
 
 	synonyms synonyms
+
+	now       func() time.Time
+	onBackup  func(BackupInfo)
+	onDamaged func(string)
 }
 
 // Open opens the data folder, creating it on first use, and brings the search
@@ -95,25 +110,40 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{dir: dir, log: log, lock: lock, attach: attach.Store{Dir: filepath.Join(dir, "attachments")}}
+	s := &Service{dir: dir, log: log, lock: lock, attach: attach.Store{Dir: filepath.Join(dir, "attachments")},
+		now: opts.Now, onBackup: opts.OnBackup, onDamaged: opts.OnDamaged}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.onBackup == nil {
+		s.onBackup = func(BackupInfo) {}
+	}
+	if s.onDamaged == nil {
+		s.onDamaged = func(string) {}
+	}
 	if err := s.open(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	s.pruneRevisions(ctx)
-	if !opts.IndexInBackground || s.indexBacklog(ctx) <= syncBatch {
-		if err := s.syncIndex(ctx); err != nil {
-			s.Close()
-			return nil, fmt.Errorf("bring the search index up to date: %w", err)
-		}
-		return s, nil
-	}
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancelBackground = cancel
-	// Taken here, not in the goroutine: a write made before the goroutine
-	// runs must leave the catch-up to it, not do it itself.
-	s.syncMu.Lock()
-	s.background.Go(func() { s.catchUpLocked(bg, opts.IndexProgress) })
+	if !opts.IndexInBackground || s.indexBacklog(ctx) <= syncBatch {
+		if err := s.syncIndex(ctx); err != nil {
+			if !s.damagedBy(ctx, err) {
+				s.Close()
+				return nil, fmt.Errorf("bring the search index up to date: %w", err)
+			}
+		}
+	} else {
+		// Taken here, not in the goroutine: a write made before the goroutine
+		// runs must leave the catch-up to it, not do it itself.
+		s.syncMu.Lock()
+		s.background.Go(func() { s.catchUpLocked(bg, opts.IndexProgress) })
+	}
+	if opts.StartupChecks {
+		s.background.Go(func() { s.startupChecks(bg, opts.IndexProgress) })
+	}
 	return s, nil
 }
 
@@ -155,7 +185,24 @@ func (s *Service) catchUpLocked(ctx context.Context, progress func(IndexProgress
 }
 
 func (s *Service) open(ctx context.Context) error {
-	store, err := storage.Open(ctx, filepath.Join(s.dir, "tsuzuri.db"))
+	dbPath := filepath.Join(s.dir, backupDB)
+	if pending, err := storage.PendingMigrations(ctx, dbPath); err == nil && pending {
+		info, err := backupClosedDB(ctx, s.dir, s.now(), BackupMigration)
+		if err != nil {
+			return fmt.Errorf("back up the diary before upgrading it: %w", err)
+		}
+		s.onBackup(info)
+	}
+	store, err := storage.Open(ctx, dbPath)
+	if diary.ErrorCode(err) == diary.ECorrupt {
+		// Keep what can still be read in view, for reading and backing up;
+		// the person is offered the latest backup.
+		if ro, rerr := storage.OpenReadOnly(ctx, dbPath); rerr == nil {
+			store, err = ro, nil
+			s.store = store
+			s.markDamaged(damagedMessage)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
@@ -177,8 +224,8 @@ func (s *Service) open(ctx context.Context) error {
 func (s *Service) Close() error {
 	if s.cancelBackground != nil {
 		s.cancelBackground()
-		s.background.Wait()
 	}
+	s.background.Wait()
 	var errs []error
 	if s.index != nil {
 		errs = append(errs, s.index.Close())
@@ -243,7 +290,7 @@ func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) 
 				deletes = append(deletes, c.ID)
 				continue
 			}
-			upserts = append(upserts, toDocument(c.Entry))
+			upserts = append(upserts, toDocument(c.Entry, c.Seq))
 		}
 		seq = changes[len(changes)-1].Seq
 		if err := s.index.Apply(ctx, upserts, deletes, seq); err != nil {
@@ -256,8 +303,8 @@ func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) 
 	}
 }
 
-func toDocument(e *diary.Entry) search.Document {
-	return search.Document{ID: e.ID, Title: e.Title, Body: e.Body, Date: e.Date, Tags: e.Tags}
+func toDocument(e *diary.Entry, seq int64) search.Document {
+	return search.Document{ID: e.ID, Title: e.Title, Body: e.Body, Date: e.Date, Tags: e.Tags, Seq: seq}
 }
 
 // afterWrite updates the index after a committed write, unless a catch-up

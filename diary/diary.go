@@ -61,6 +61,9 @@ const (
 	ELocked    = "locked"    // another process holds the data folder
 	ECancelled = "cancelled" // the person stopped it
 	EInternal  = "internal"  // a bug or an environment failure
+	EDiskFull  = "disk_full" // no room left where the data folder is
+	ECorrupt   = "corrupt"   // the database is damaged; a backup can replace it
+	EReadOnly  = "read_only" // the diary is open for reading only (it is damaged)
 )
 
 // Error is a failure meant to be shown to a person: Message is written for

@@ -41,6 +41,9 @@ type Document struct {
 	Body  string
 	Date  string // YYYY-MM-DD
 	Tags  []string
+	// Seq is the entry's change number in storage, so that the index can
+	// be checked against the database entry by entry (see EachSeq).
+	Seq int64
 }
 
 // Index is an open search index. It is safe for concurrent use; Reset must
@@ -83,6 +86,7 @@ const (
 	fieldYear  = "year"
 	fieldTag   = "tag"  // folded, for tag: filters
 	fieldTagF  = "tagf" // as written, for facet counts
+	fieldSeq   = "seq"  // the entry's change number, zero-padded
 )
 
 var config = map[string]any{
@@ -157,6 +161,7 @@ func newMapping() mapping.IndexMapping {
 	field(fieldYear, keyword.Name, true)
 	field(fieldTag, tagName, false)
 	field(fieldTagF, keyword.Name, true)
+	field(fieldSeq, keyword.Name, true)
 	return m
 }
 
@@ -324,6 +329,7 @@ func toBleve(d Document) *document.Document {
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))
 	}
+	doc.AddField(document.NewTextFieldCustom(fieldSeq, nil, []byte(formatSeq(d.Seq)), facetOptions, keywordAnalyzer{}))
 	for i, t := range d.Tags {
 		pos := []uint64{uint64(i)}
 		doc.AddField(document.NewTextFieldCustom(fieldTag, pos, []byte(foldTag(t)), index.IndexField, keywordAnalyzer{}))

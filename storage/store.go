@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -33,6 +35,10 @@ type Store struct {
 	// now is the clock writes are stamped with; tests move it to age
 	// revisions.
 	now func() time.Time
+
+	// readOnly, when set, is why writes are refused: a damaged database is
+	// kept for reading (and backing up) but never written to.
+	readOnly atomic.Pointer[string]
 }
 
 // Open opens (creating if needed) the database at path and applies pending
@@ -122,27 +128,53 @@ func (s *Store) migrate(ctx context.Context) error {
 }
 
 func classifyOpenError(err error) error {
-	msg := err.Error()
-	if strings.Contains(msg, "file is not a database") || strings.Contains(msg, "malformed") {
-		return diary.Errorf(diary.EInvalid, "The database file is damaged or is not a Tsuzuri database (%v).", err)
+	if isCorrupt(err) {
+		return diary.Errorf(diary.ECorrupt, "The database file is damaged or is not a Tsuzuri database (%v).", err)
 	}
 	return fmt.Errorf("read schema version: %w", err)
 }
 
+func isCorrupt(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "file is not a database") || strings.Contains(msg, "malformed")
+}
+
 // inTx runs fn in a write transaction and commits it, or rolls back on error.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if why := s.readOnly.Load(); why != nil {
+		return diary.Errorf(diary.EReadOnly, "%s", *why)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return classifyWriteError(fmt.Errorf("begin transaction: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return classifyWriteError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
+		return classifyWriteError(fmt.Errorf("commit: %w", err))
 	}
 	return nil
+}
+
+// classifyWriteError gives the failures a person can act on their own code:
+// a full disk (free space and save again) and a damaged database (restore
+// a backup). Errors that already carry a code keep it.
+func classifyWriteError(err error) error {
+	var de *diary.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	switch {
+	case errors.Is(err, syscall.ENOSPC) || strings.Contains(err.Error(), "database or disk is full"):
+		return &diary.Error{Code: diary.EDiskFull,
+			Message: "The disk holding the data folder is full, so this was not saved. Free some space and save again; what was saved before is safe."}
+	case isCorrupt(err):
+		return &diary.Error{Code: diary.ECorrupt,
+			Message: "The database is damaged, so this was not saved. Restore the latest backup (Settings → Backups)."}
+	}
+	return err
 }
 
 // nextSeq advances the global change counter inside tx.

@@ -418,7 +418,7 @@ func TestOpenRejectsAFileThatIsNotADatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Open(context.Background(), path)
-	if diary.ErrorCode(err) != diary.EInvalid {
+	if diary.ErrorCode(err) != diary.ECorrupt {
 		t.Errorf("Open(garbage) = %v, want an invalid-data error", err)
 	}
 }
