@@ -1,0 +1,168 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/diary"
+)
+
+// fakeClock is a settable clock for dating backups.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func openWithClock(t *testing.T, dir string, c *fakeClock) *Service {
+	t.Helper()
+	s, err := Open(context.Background(), Options{DataDir: dir, Now: c.now})
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	return s
+}
+
+func backupNames(t *testing.T, dir string) []string {
+	t.Helper()
+	list, err := ListBackups(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range list {
+		names = append(names, b.Name)
+	}
+	return names
+}
+
+// Sixty days of use, a daily backup each morning and an import backup
+// each afternoon: what is left is the newest of each of the last 7 days
+// and of each of the last 4 weeks, all real zip files.
+func TestBackupRetentionKeepsSevenDaysAndFourWeeks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &fakeClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)} // a Monday
+	s := openWithClock(t, dir, clock)
+	defer s.Close()
+	if _, made, err := s.DailyBackup(ctx); err != nil || made {
+		t.Fatalf("an empty diary was backed up (made=%v, err=%v)", made, err)
+	}
+	if _, err := s.SaveEntry(ctx, EntryInput{Title: "朝会", Body: "本文", Date: "2026-03-02"}); err != nil {
+		t.Fatal(err)
+	}
+	start := clock.t
+	for day := range 60 {
+		clock.t = start.AddDate(0, 0, day)
+		if _, made, err := s.DailyBackup(ctx); err != nil || !made {
+			t.Fatalf("day %d: daily backup made=%v err=%v", day, made, err)
+		}
+		clock.t = clock.t.Add(time.Hour)
+		if _, made, _ := s.DailyBackup(ctx); made {
+			t.Fatalf("day %d: a second daily backup on the same day", day)
+		}
+		clock.t = clock.t.Add(5 * time.Hour)
+		if _, err := s.AutoBackup(ctx, BackupImport); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := start.AddDate(0, 0, 59) // Wednesday 2026-04-29
+	var want []string
+	for d := range 7 { // the afternoon backup of each of the last 7 days
+		want = append(want, backupFileName(last.AddDate(0, 0, -d).Add(6*time.Hour), BackupImport, 1))
+	}
+	// The newest of each of the three weeks before this one: Sundays.
+	for _, sunday := range []string{"2026-04-26", "2026-04-19", "2026-04-12"} {
+		d, _ := time.Parse(diary.DateLayout, sunday)
+		name := backupFileName(d.Add(15*time.Hour), BackupImport, 1)
+		if !slices.Contains(want, name) {
+			want = append(want, name)
+		}
+	}
+	slices.Sort(want)
+	slices.Reverse(want)
+	got := backupNames(t, dir)
+	if !slices.Equal(got, want) {
+		t.Errorf("kept backups:\n got  %v\n want %v", got, want)
+	}
+	for _, b := range got {
+		if _, err := os.Stat(filepath.Join(dir, "backups", b)); err != nil {
+			t.Errorf("listed backup %s: %v", b, err)
+		}
+	}
+}
+
+// Restoring a backup brings its entries back, after backing up the diary
+// as it was, and the index follows on the next open.
+func TestRestoreBackupReplacesTheDiaryAfterBackingItUp(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	clock := &fakeClock{t: time.Date(2026, 5, 1, 8, 0, 0, 0, time.UTC)}
+	s := openWithClock(t, dir, clock)
+	kept, err := s.SaveEntry(ctx, EntryInput{Title: "残す日記", Body: "ポストモーテム", Date: "2026-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.AutoBackup(ctx, BackupDaily)
+	if err != nil || first.Size == 0 {
+		t.Fatalf("backup = %+v, %v", first, err)
+	}
+	later, err := s.SaveEntry(ctx, EntryInput{Title: "後で書いた", Body: "障害対応", Date: "2026-05-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	clock.t = clock.t.Add(time.Hour)
+	before, err := RestoreBackup(ctx, dir, first.Path, clock.t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Reason != BackupRestore {
+		t.Errorf("backup before restoring = %+v", before)
+	}
+	s = openWithClock(t, dir, clock)
+	if _, err := s.GetEntry(ctx, kept.ID); err != nil {
+		t.Errorf("restored entry: %v", err)
+	}
+	if _, err := s.GetEntry(ctx, later.ID); diary.ErrorCode(err) != diary.ENotFound {
+		t.Errorf("entry written after the backup still there: %v", err)
+	}
+	if ids := searchIDs(t, s, "ポストモーテム"); !slices.Equal(ids, []string{kept.ID}) {
+		t.Errorf("search after restore = %v", ids)
+	}
+	s.Close()
+
+	// The restore is undone by restoring the backup it made.
+	if _, err := RestoreBackup(ctx, dir, before.Path, clock.t.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	s = openWithClock(t, dir, clock)
+	defer s.Close()
+	if _, err := s.GetEntry(ctx, later.ID); err != nil {
+		t.Errorf("undoing the restore lost %s: %v", later.ID, err)
+	}
+}
+
+func TestRestoreBackupRefusesADamagedBackupAndKeepsTheDiary(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openService(t, dir)
+	e, err := s.SaveEntry(ctx, EntryInput{Title: "大事", Body: "x", Date: "2026-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	bad := filepath.Join(t.TempDir(), "bad.zip")
+	os.WriteFile(bad, []byte("PK\x03\x04 not really"), 0o644)
+	if _, err := RestoreBackup(ctx, dir, bad, time.Now()); diary.ErrorCode(err) != diary.EInvalid {
+		t.Errorf("restore of a damaged backup = %v", err)
+	}
+	s = openService(t, dir)
+	defer s.Close()
+	if _, err := s.GetEntry(ctx, e.ID); err != nil {
+		t.Errorf("diary lost after a refused restore: %v", err)
+	}
+}

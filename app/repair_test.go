@@ -1,0 +1,266 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/diary"
+)
+
+// diaryOf writes n entries, each findable by its own word, and closes.
+func diaryOf(t *testing.T, dir string, n int) []string {
+	t.Helper()
+	s := openService(t, dir)
+	defer s.Close()
+	var ids []string
+	for i := range n {
+		e, err := s.SaveEntry(context.Background(), EntryInput{
+			Title: "障害報告 " + strings.Repeat("あ", i%5), Body: "ポストモーテム no" + string(rune('a'+i%26)) + " 本文", Date: "2026-04-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// openChecked opens dir the way the desktop does and waits for the
+// background checks to end.
+func openChecked(t *testing.T, dir string) (*Service, <-chan string) {
+	t.Helper()
+	damaged := make(chan string, 1)
+	finished := make(chan struct{}, 4)
+	s, err := Open(context.Background(), Options{DataDir: dir, IndexInBackground: true, StartupChecks: true,
+		OnDamaged: func(m string) { damaged <- m },
+		IndexProgress: func(p IndexProgress) {
+			if p.Finished {
+				finished <- struct{}{}
+			}
+		}})
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	waitBackground(t, s)
+	return s, damaged
+}
+
+// waitBackground waits until the start-up checks and catch-ups are done.
+func waitBackground(t *testing.T, s *Service) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { s.background.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("background checks did not finish")
+	}
+}
+
+func indexSegments(t *testing.T, dir string) []string {
+	t.Helper()
+	segs, _ := filepath.Glob(filepath.Join(dir, "index", "store", "*.zap"))
+	if len(segs) == 0 {
+		t.Fatalf("no index segments in %s", dir)
+	}
+	return segs
+}
+
+func TestDamagedIndexSegmentsAreRebuilt(t *testing.T) {
+	dir := t.TempDir()
+	ids := diaryOf(t, dir, 30)
+	for _, seg := range indexSegments(t, dir) {
+		raw, err := os.ReadFile(seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range raw {
+			raw[i] ^= 0x5a
+		}
+		if err := os.WriteFile(seg, raw[:len(raw)/2], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, _ := openChecked(t, dir)
+	got := searchIDs(t, s, "ポストモーテム")
+	slices.Sort(got)
+	slices.Sort(ids)
+	if !slices.Equal(got, ids) {
+		t.Errorf("after repair search finds %d of %d entries", len(got), len(ids))
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	raw, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A database put back from an old copy leaves an index that is ahead of
+// it and holds entries it does not: the start-up check rebuilds the index,
+// and later saves are found.
+func TestIndexThatDisagreesIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	old := diaryOf(t, dir, 3)
+	copyFile(t, filepath.Join(dir, "tsuzuri.db"), filepath.Join(dir, "old.db"))
+	diaryOf(t, dir, 4)
+	os.Rename(filepath.Join(dir, "old.db"), filepath.Join(dir, "tsuzuri.db"))
+
+	s, _ := openChecked(t, dir)
+	got := searchIDs(t, s, "ポストモーテム")
+	slices.Sort(got)
+	if !slices.Equal(got, old) {
+		t.Errorf("search after repair = %v, want the old copy's %v", got, old)
+	}
+	e, err := s.SaveEntry(ctx, EntryInput{Title: "新しい", Body: "キャパシティ計画", Date: "2026-04-02"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "キャパシティ"); !slices.Equal(got, []string{e.ID}) {
+		t.Errorf("a save after the repair is not found: %v", got)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil || !r.OK() {
+		t.Errorf("verify after repair = %+v, %v", r, err)
+	}
+}
+
+// Pages of the database overwritten: it opens for reading only, says so,
+// refuses saves, and its latest backup makes it whole again.
+func TestDamagedDatabaseOpensReadOnlyAndABackupRestoresIt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ids := diaryOf(t, dir, 200)
+	s := openService(t, dir)
+	if _, err := s.AutoBackup(ctx, BackupDaily); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db := filepath.Join(dir, "tsuzuri.db")
+	f, err := os.OpenFile(db, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := f.Stat()
+	// Garbage over every page but the first (the header and schema).
+	junk := []byte(strings.Repeat("壊れた", 1400))[:4096]
+	for off := int64(4096); off < st.Size(); off += 4096 {
+		f.WriteAt(junk, off)
+	}
+	f.Close()
+
+	s, damaged := openChecked(t, dir)
+	select {
+	case msg := <-damaged:
+		if !strings.Contains(msg, "backup") {
+			t.Errorf("damage message %q does not offer a backup", msg)
+		}
+	default:
+		t.Fatal("a damaged database was not reported")
+	}
+	if _, err := s.SaveEntry(ctx, EntryInput{Title: "x", Body: "y", Date: "2026-04-03"}); diary.ErrorCode(err) != diary.EReadOnly {
+		t.Errorf("save into a damaged database = %v, want read_only", err)
+	}
+	r, err := s.Verify(ctx)
+	if err != nil || r.OK() || len(r.DatabaseProblems) == 0 {
+		t.Errorf("verify of a damaged database = %+v, %v", r, err)
+	}
+	list, _ := s.Backups()
+	s.Close()
+	if len(list) != 1 {
+		t.Fatalf("backups = %+v; the damaged database must not be backed up as a daily", list)
+	}
+	before, err := RestoreBackup(ctx, dir, list[0].Path, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Reason != BackupDamaged && before.Reason != BackupRestore {
+		t.Errorf("the damaged database was not kept: %+v", before)
+	}
+	s, damaged = openChecked(t, dir)
+	if len(damaged) > 0 {
+		t.Errorf("still damaged after restore: %s", <-damaged)
+	}
+	if got := searchTotal(t, s, "ポストモーテム"); got != len(ids) {
+		t.Errorf("after restore search finds %d of %d", got, len(ids))
+	}
+}
+
+func searchTotal(t *testing.T, s *Service, q string) int {
+	t.Helper()
+	res, err := s.Search(context.Background(), SearchRequest{Query: q, Limit: 1})
+	if err != nil {
+		t.Fatalf("search %q: %v", q, err)
+	}
+	return int(res.Total)
+}
+
+// A database cut in half, or whose header is overwritten, is reported as
+// damaged (at open, or by the start-up check), and restoring the latest
+// backup brings the diary back.
+func TestTruncatedOrOverwrittenDatabaseIsReportedAndRestored(t *testing.T) {
+	for name, damage := range map[string]func(path string) error{
+		"truncated": func(path string) error {
+			st, err := os.Stat(path)
+			if err != nil {
+				return err
+			}
+			return os.Truncate(path, st.Size()/2)
+		},
+		"header overwritten": func(path string) error {
+			f, err := os.OpenFile(path, os.O_RDWR, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.WriteAt([]byte(strings.Repeat("x", 100)), 0)
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) { damagedThenRestored(t, damage) })
+	}
+}
+
+func damagedThenRestored(t *testing.T, damage func(path string) error) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	ids := diaryOf(t, dir, 300)
+	s := openService(t, dir)
+	info, err := s.AutoBackup(ctx, BackupDaily)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if err := damage(filepath.Join(dir, "tsuzuri.db")); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, Options{DataDir: dir, StartupChecks: true})
+	if err == nil {
+		waitBackground(t, s)
+		if s.Damaged() == "" {
+			t.Error("a damaged database opened as sound")
+		}
+		s.Close()
+	} else if diary.ErrorCode(err) != diary.ECorrupt {
+		t.Fatalf("open of a damaged database = %v, want corrupt", err)
+	}
+	if _, err := RestoreBackup(ctx, dir, info.Path, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s = openService(t, dir)
+	defer s.Close()
+	if got := searchTotal(t, s, "ポストモーテム"); got != len(ids) {
+		t.Errorf("after restore search finds %d of %d", got, len(ids))
+	}
+}
