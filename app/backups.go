@@ -76,6 +76,17 @@ func parseBackupName(name string) (time.Time, string, bool) {
 	return t, reason, reason != ""
 }
 
+// backupOrder is a backup's place among those made in the same second.
+func backupOrder(name string) int {
+	rest := strings.TrimSuffix(name, ".zip")
+	if i := strings.LastIndexByte(rest, '-'); i >= 0 {
+		if n, err := strconv.Atoi(rest[i+1:]); err == nil {
+			return n
+		}
+	}
+	return 1
+}
+
 // ListBackups lists the automatic backups of dataDir, newest first.
 func ListBackups(dataDir string) ([]BackupInfo, error) {
 	dir := backupsDir(dataDir)
@@ -102,7 +113,7 @@ func ListBackups(dataDir string) ([]BackupInfo, error) {
 		if c := b.Time.Compare(a.Time); c != 0 {
 			return c
 		}
-		return strings.Compare(b.Name, a.Name)
+		return backupOrder(b.Name) - backupOrder(a.Name)
 	})
 	return out, nil
 }
@@ -157,13 +168,14 @@ func newBackup(ctx context.Context, dataDir string, now time.Time, reason string
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return BackupInfo{}, fmt.Errorf("create backups folder: %w", err)
 	}
-	var dest string
-	for n := 1; ; n++ {
-		dest = filepath.Join(dir, backupFileName(now, reason, n))
-		if _, err := os.Stat(dest); errors.Is(err, fs.ErrNotExist) {
-			break
-		}
+	// Backups made in the same second are numbered, so they sort in the
+	// order they were made.
+	same, _ := filepath.Glob(filepath.Join(dir, "tsuzuri-"+now.UTC().Format(backupStamp)+"-*.zip"))
+	n := 1
+	for _, name := range same {
+		n = max(n, backupOrder(name)+1)
 	}
+	dest := filepath.Join(dir, backupFileName(now, reason, n))
 	if err := write(dest); err != nil {
 		return BackupInfo{}, fmt.Errorf("automatic backup: %w", err)
 	}

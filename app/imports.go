@@ -109,11 +109,7 @@ func mayShowRemoteImage(body string) bool {
 func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(ImportProgress)) (ImportSummary, error) {
 	var sum ImportSummary
 	rejects := &rejectsFiles{open: map[string]*os.File{}}
-	// An import can update many entries at once; the diary as it was is
-	// kept first.
-	if _, err := s.AutoBackup(ctx, BackupImport); err != nil {
-		return sum, fmt.Errorf("back up the diary before importing: %w", err)
-	}
+	backedUp := false
 	report := progressReporter(progress)
 	ix := s.startIndexer(ctx, func(n int) { report(func(p *ImportProgress) { p.Indexed = n }) })
 	var (
@@ -126,6 +122,14 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
+		}
+		if !backedUp {
+			// An import can update many entries at once; the diary as it
+			// was is kept first, once there is something to import.
+			if _, err := s.AutoBackup(ctx, BackupImport); err != nil {
+				return fmt.Errorf("back up the diary before importing: %w", err)
+			}
+			backedUp = true
 		}
 		results, err := s.store.SaveMany(ctx, batch)
 		if err != nil {

@@ -40,7 +40,13 @@ type env struct {
 // open opens the data folder for a subcommand that needs it.
 func (e *env) open(ctx context.Context) (*app.Service, error) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return app.Open(ctx, app.Options{DataDir: e.dataDir, Logger: logger})
+	return app.Open(ctx, app.Options{DataDir: e.dataDir, Logger: logger, OnBackup: e.backedUp})
+}
+
+// backedUp tells of an automatic backup (before an import or an upgrade);
+// on standard error, so that output meant for scripts stays clean.
+func (e *env) backedUp(b app.BackupInfo) {
+	fmt.Fprintf(e.stderr, "backed up the diary to %s (%s)\n", b.Path, b.Reason)
 }
 
 // usageError is a mistake in the command line: exit code 2 and the usage.

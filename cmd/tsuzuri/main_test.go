@@ -210,7 +210,7 @@ func TestBackupAndRestore(t *testing.T) {
 	if got := searchIDs(t, restored, "京都"); len(got) != 1 {
 		t.Errorf("restored folder search 京都 = %v", got)
 	}
-	if code, _, errOut := tsuzuri(t, restored, "", "restore", zip); code != 1 || !strings.Contains(errOut, "empty folder") {
+	if code, _, errOut := tsuzuri(t, restored, "", "restore", zip); code != 1 || !strings.Contains(errOut, "restore --replace") {
 		t.Errorf("restoring over a diary must refuse: exit %d, %q", code, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(restored, "index")); err != nil {

@@ -3,14 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
 )
 
 const (
 	reindexUsage = "reindex"
 	backupUsage  = "backup FILE.zip"
-	restoreUsage = "restore FILE.zip"
+	restoreUsage = "restore [--replace] FILE.zip"
 )
 
 func init() {
@@ -70,6 +72,7 @@ func runBackup(ctx context.Context, e *env, args []string) error {
 
 func runRestore(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("restore", e, restoreUsage)
+	replace := fs.Bool("replace", false, "replace the diary in the data folder (it is backed up first)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,7 +86,18 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	if err := app.Restore(ctx, fs.Arg(0), dir); err != nil {
+	if *replace {
+		before, err := app.RestoreBackup(ctx, dir, fs.Arg(0), time.Now())
+		if err != nil {
+			return err
+		}
+		if before.Path != "" {
+			e.backedUp(before)
+		}
+	} else if err := app.Restore(ctx, fs.Arg(0), dir); err != nil {
+		if diary.ErrorCode(err) == diary.EConflict {
+			return diary.Errorf(diary.EConflict, "%s already holds a diary. To replace it (after backing it up), run: tsuzuri restore --replace %s", dir, fs.Arg(0))
+		}
 		return err
 	}
 	// Opening builds the index from the restored database.
