@@ -21,10 +21,14 @@ import (
 // keeps the newest backup of each of the 7 latest days that have one and
 // of each of the 4 latest weeks; days and weeks without a backup do not
 // count, so a diary left alone for months still has its last backups.
+// Backups made before a restore (and damaged databases kept as they were)
+// stand apart: the last 3 are kept besides, so restoring never pushes out
+// the backup restored from, nor does a damaged database push out a good one.
 const (
 	backupsFolder = "backups"
 	keepDaily     = 7
 	keepWeekly    = 4
+	keepRestores  = 3
 	backupStamp   = "20060102-150405"
 )
 
@@ -200,7 +204,19 @@ func pruneBackups(dataDir string, loc *time.Location) ([]string, error) {
 	days := map[string]bool{}
 	weeks := map[string]bool{}
 	var removed []string
+	restores := 0
 	for _, b := range list {
+		if b.Reason == BackupRestore || b.Reason == BackupDamaged {
+			restores++
+			if restores <= keepRestores {
+				continue
+			}
+			if err := os.Remove(b.Path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return removed, fmt.Errorf("remove old backup %s: %w", b.Name, err)
+			}
+			removed = append(removed, b.Name)
+			continue
+		}
 		t := b.Time.In(loc)
 		day := t.Format("2006-01-02")
 		y, w := t.ISOWeek()

@@ -69,12 +69,14 @@ type Backend struct {
 	picks pickedPaths
 }
 
-// Status says whether the data folder is open, and if not, why.
+// Status says whether the data folder is open, and if not, why. Damaged
+// is set when it is open for reading only because its database is damaged.
 type Status struct {
 	Ready   bool
 	Code    string
 	Message string
 	DataDir string
+	Damaged string
 }
 
 // NewBackend returns a Backend that opens dataDir with open.
@@ -98,9 +100,15 @@ func (b *Backend) Open() Status {
 	// The window must not stay blank while the index catches up (after an
 	// upgrade rebuilds it, that is a minute for a large diary): it catches
 	// up in the background, and the UI shows how far it has come.
-	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true,
+	// The quick check, the index check and the day's backup also run in
+	// the background: none of them keeps the window from opening.
+	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true,
 		IndexProgress: func(p app.IndexProgress) {
 			b.emit.Emit("index:progress", map[string]any{"done": p.Done, "total": p.Total, "finished": p.Finished})
+		},
+		OnDamaged: func(msg string) { b.emit.Emit("data:damaged", map[string]string{"message": msg}) },
+		OnBackup: func(info app.BackupInfo) {
+			b.log.Info("automatic backup", "path", info.Path, "reason", info.Reason)
 		}})
 	if err != nil {
 		b.log.Error("open data folder", "dir", dir, "err", err)

@@ -171,7 +171,11 @@ type System struct{ b *Backend }
 func (x *System) Status() (Status, error) {
 	x.b.mu.RLock()
 	defer x.b.mu.RUnlock()
-	return x.b.status, nil
+	st := x.b.status
+	if x.b.svc != nil {
+		st.Damaged = x.b.svc.Damaged()
+	}
+	return st, nil
 }
 
 // RetryOpen tries the data folder again (after the other Tsuzuri quit).

@@ -1,0 +1,65 @@
+package desktop
+
+import (
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
+)
+
+// Backup is one automatic backup as the settings list shows it.
+type Backup struct {
+	Name   string
+	Time   string // RFC 3339, UTC
+	Size   int64
+	Reason string // daily, import, restore, migration, damaged
+}
+
+// Backups lists the data folder's automatic backups, newest first. It
+// works when the folder could not be opened too: that is when one is
+// needed most.
+func (x *Settings) Backups() ([]Backup, error) {
+	list, err := app.ListBackups(x.b.prefs.DataDirOrDefault())
+	if err != nil {
+		return nil, x.b.fail("list backups", err)
+	}
+	out := make([]Backup, len(list))
+	for i, b := range list {
+		out[i] = Backup{Name: b.Name, Time: b.Time.UTC().Format(time.RFC3339), Size: b.Size, Reason: b.Reason}
+	}
+	return out, nil
+}
+
+// RestoreBackup replaces the diary with the automatic backup called name,
+// after backing up the diary as it is, and opens it again. The search
+// index is rebuilt in the background.
+func (x *Settings) RestoreBackup(name string) (Status, error) {
+	dir := x.b.prefs.DataDirOrDefault()
+	list, err := app.ListBackups(dir)
+	if err != nil {
+		return Status{}, x.b.fail("restore backup", err)
+	}
+	// Only a backup from the list: the name never reaches the file system
+	// as a path of the caller's making.
+	path := ""
+	for _, b := range list {
+		if b.Name == name {
+			path = b.Path
+		}
+	}
+	if path == "" {
+		return Status{}, x.b.fail("restore backup", diary.Errorf(diary.ENotFound, "There is no backup called %q.", name))
+	}
+	if err := x.b.Close(); err != nil {
+		x.b.log.Error("close before restore", "err", err)
+	}
+	if _, err := app.RestoreBackup(x.b.ctx, dir, path, time.Now()); err != nil {
+		x.b.mu.Lock()
+		x.b.status = Status{Code: diary.ErrorCode(err), Message: openMessage(err, dir), DataDir: dir}
+		x.b.mu.Unlock()
+		// The diary as it was is still there (or in the backups): open it.
+		x.b.Open()
+		return Status{}, x.b.fail("restore backup", err)
+	}
+	return x.b.Open(), nil
+}

@@ -1,0 +1,88 @@
+package desktop
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tsuzuri/tsuzuri/app"
+)
+
+// The window opens on a diary and the day's backup appears in Settings;
+// after the page files are damaged, the next start says so, refuses saves,
+// and restoring that backup from Settings brings the diary back.
+func TestBackupsListAndRestoreFromSettings(t *testing.T) {
+	dir := t.TempDir()
+	s, err := app.Open(context.Background(), app.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 150 {
+		if _, err := s.SaveEntry(context.Background(), app.EntryInput{Title: "勉強会", Body: strings.Repeat("メモ ", i+1), Date: "2025-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+
+	b, rec := newBackend(t, dir)
+	if st := b.Open(); !st.Ready {
+		t.Fatalf("open: %+v", st)
+	}
+	settings := &Settings{b}
+	var list []Backup
+	for range 300 { // the daily backup is made in the background
+		if list, _ = settings.Backups(); len(list) > 0 {
+			break
+		}
+		waitABit()
+	}
+	if len(list) != 1 || list[0].Reason != "daily" || list[0].Size == 0 {
+		t.Fatalf("backups after the first start = %+v", list)
+	}
+	b.Close()
+
+	db := filepath.Join(dir, "tsuzuri.db")
+	f, _ := os.OpenFile(db, os.O_RDWR, 0)
+	st, _ := f.Stat()
+	for off := int64(4096); off < st.Size(); off += 4096 {
+		f.WriteAt([]byte(strings.Repeat("\xff", 4096)), off)
+	}
+	f.Close()
+
+	status := b.Open()
+	if !status.Ready {
+		// Damaged beyond reading: the start screen offers the backup.
+		if status.Code != "corrupt" {
+			t.Fatalf("open of a damaged diary: %+v", status)
+		}
+	} else {
+		rec.waitFor(t, "data:damaged")
+		if st, _ := (&System{b}).Status(); st.Damaged == "" {
+			t.Errorf("status of a damaged diary does not say so: %+v", st)
+		}
+		_, err := (&Entries{b}).Save(app.EntryInput{Title: "x", Body: "y", Date: "2025-01-02"})
+		if e := uiErr(t, err); e.Code != "read_only" {
+			t.Errorf("save into a damaged diary: %+v", e)
+		}
+	}
+	if _, err := settings.RestoreBackup("../tsuzuri.db"); uiErr(t, err).Code != "not_found" {
+		t.Errorf("a name not in the list was accepted")
+	}
+	status, err = settings.RestoreBackup(list[0].Name)
+	if err != nil || !status.Ready || status.Damaged != "" {
+		t.Fatalf("restore: %+v, %v", status, err)
+	}
+	stats, err := (&Entries{b}).Stats()
+	if err != nil || stats.Entries != 150 {
+		t.Errorf("after restore: %+v, %v", stats, err)
+	}
+	after, _ := settings.Backups()
+	if len(after) < 2 || (after[0].Reason != "damaged" && after[0].Reason != "restore") {
+		t.Errorf("the damaged diary was not kept before the restore: %+v", after)
+	}
+}
+
+func waitABit() { time.Sleep(20 * time.Millisecond) }
