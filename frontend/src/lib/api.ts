@@ -47,9 +47,10 @@ export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
-export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string }
+export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
+export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
 
-export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal'
+export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only'
 
 /** ApiError is a failure the core explained: message is for the user. */
 export class ApiError extends Error {
@@ -159,6 +160,8 @@ export const api = {
     save: (s: Settings) => invoke<void>('Settings', 'Save', s),
     openDataFolder: () => invoke<void>('Settings', 'OpenDataFolder'),
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
+    backups: () => invoke<Backup[]>('Settings', 'Backups'),
+    restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
   },
   system: {
     status: () => invoke<Status>('System', 'Status'),

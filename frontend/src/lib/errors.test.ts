@@ -12,6 +12,8 @@ describe('error messages', () => {
       ui.lang = lang
       expect(errorText({ code: 'internal', message: 'Something went wrong (save). Details are in the log.' })).toBe(tables[lang].errorInternal)
       expect(errorText({ code: 'cancelled', message: 'Cancelled.' })).toBe(tables[lang].errorCancelled)
+      expect(errorText({ code: 'disk_full', message: 'The disk holding the data folder is full.' })).toBe(tables[lang].errorDiskFull)
+      expect(errorText({ code: 'read_only', message: 'x' })).toBe(tables[lang].errorReadOnly)
     }
   })
 

@@ -52,6 +52,12 @@ export function errorText(err: { code: string; message: string }): string {
       return t('errorInternal')
     case 'cancelled':
       return t('errorCancelled')
+    case 'disk_full':
+      return t('errorDiskFull')
+    case 'read_only':
+      return t('errorReadOnly')
+    case 'corrupt':
+      return t('errorCorrupt')
     default:
       return err.message || t('errorGeneric')
   }

@@ -1,0 +1,46 @@
+// Restoring an automatic backup, from Settings, the damaged-diary banner
+// and the start screen alike: always after the person confirms.
+import { api, type Backup, type Status } from './api'
+import { t, notify, fail, ui } from './state.svelte'
+import type { MessageKey } from './i18n'
+
+export function backupDate(b: Backup): string {
+  return new Date(b.Time).toLocaleString(ui.lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+}
+
+export function backupSize(b: Backup): string {
+  return b.Size >= 1e6 ? `${(b.Size / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(b.Size / 1e3))} KB`
+}
+
+const reasonKeys: Record<Backup['Reason'], MessageKey> = {
+  daily: 'backupDaily',
+  import: 'backupImport',
+  restore: 'backupRestore',
+  migration: 'backupMigration',
+  damaged: 'backupDamaged',
+}
+
+export function backupReason(b: Backup): string {
+  return t(reasonKeys[b.Reason] ?? 'backupDaily')
+}
+
+/** restoreBackup asks, then restores; it returns the new status, or null. */
+export async function restoreBackup(b: Backup): Promise<Status | null> {
+  const date = backupDate(b)
+  if (!confirm(t('confirmRestoreBackup', { date }))) return null
+  try {
+    const status = await api.settings.restoreBackup(b.Name)
+    notify(t('backupRestored', { date }))
+    ui.refresh++
+    return status
+  } catch (e) {
+    fail(e)
+    return null
+  }
+}
+
+/** latestRestorable is the newest backup that is not damaged data. */
+export async function latestRestorable(): Promise<Backup | null> {
+  const list = await api.settings.backups()
+  return list.find((b) => b.Reason !== 'damaged') ?? null
+}
