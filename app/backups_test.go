@@ -166,3 +166,29 @@ func TestRestoreBackupRefusesADamagedBackupAndKeepsTheDiary(t *testing.T) {
 		t.Errorf("diary lost after a refused restore: %v", err)
 	}
 }
+
+// Backups made before restores stand apart: the last 3 are kept whatever
+// the day, and they never push a daily backup out.
+func TestBackupsBeforeRestoresAreKeptApart(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "backups"), 0o755)
+	day := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+	touch := func(t0 time.Time, reason string) string {
+		name := backupFileName(t0, reason, 1)
+		os.WriteFile(filepath.Join(dir, "backups", name), []byte("zip"), 0o644)
+		return name
+	}
+	daily := touch(day, BackupDaily)
+	var restores []string
+	for i := range 5 {
+		restores = append(restores, touch(day.Add(time.Duration(i+1)*time.Minute), BackupRestore))
+	}
+	damaged := touch(day.Add(time.Hour), BackupDamaged)
+	if _, err := pruneBackups(dir, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{damaged, restores[4], restores[3], daily}
+	if got := backupNames(t, dir); !slices.Equal(got, want) {
+		t.Errorf("kept %v, want %v", got, want)
+	}
+}

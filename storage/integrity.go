@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 )
@@ -32,7 +33,7 @@ func OpenReadOnly(ctx context.Context, path string) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	s := &Store{write: db, read: db}
+	s := &Store{write: db, read: db, now: time.Now}
 	s.SetReadOnly("The diary is open for reading only.")
 	return s, nil
 }

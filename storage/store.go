@@ -15,9 +15,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver

@@ -4,9 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -474,5 +476,64 @@ func TestCountsAgreeWithStats(t *testing.T) {
 	st.TextBytes = 0
 	if st != c {
 		t.Errorf("Stats = %+v, Counts = %+v", st, c)
+	}
+}
+
+// A database written by an older schema is reported before Open migrates
+// it (the app backs it up first); a current one and a missing one are not.
+func TestPendingMigrations(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "none.db")
+	if pending, err := PendingMigrations(ctx, missing); err != nil || pending {
+		t.Errorf("missing database: pending=%v err=%v", pending, err)
+	}
+	s, path := openTemp(t)
+	mustSave(t, s, diary.Entry{Title: "a", Body: "b", Date: "2024-01-01"})
+	if pending, err := PendingMigrations(ctx, path); err != nil || pending {
+		t.Errorf("current database: pending=%v err=%v", pending, err)
+	}
+	names, _ := fs.Glob(migrations, "migrations/*.sql")
+	if len(names) < 2 {
+		t.Skip("only one migration: no older schema to upgrade from")
+	}
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, n := range names[:len(names)-1] {
+		script, _ := migrations.ReadFile(n)
+		if _, err := db.Exec(string(script)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Exec("PRAGMA user_version = " + strconv.Itoa(len(names)-1)); err != nil {
+		t.Fatal(err)
+	}
+	if pending, err := PendingMigrations(ctx, old); err != nil || !pending {
+		t.Errorf("older database: pending=%v err=%v", pending, err)
+	}
+}
+
+// A store opened read-only refuses writes with read_only and still reads.
+func TestReadOnlyStoreRefusesWrites(t *testing.T) {
+	s, path := openTemp(t)
+	e := mustSave(t, s, diary.Entry{Title: "a", Body: "b", Date: "2024-01-01"})
+	s.Close()
+	ro, err := OpenReadOnly(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Get(context.Background(), e.ID); err != nil {
+		t.Errorf("read from a read-only store: %v", err)
+	}
+	if _, err := ro.Save(context.Background(), diary.Entry{Title: "x", Body: "y", Date: "2024-01-02"}); diary.ErrorCode(err) != diary.EReadOnly {
+		t.Errorf("save into a read-only store = %v", err)
+	}
+	if problems, err := ro.QuickCheck(context.Background()); err != nil || len(problems) != 0 {
+		t.Errorf("quick check of a sound database = %v, %v", problems, err)
 	}
 }
