@@ -14,6 +14,12 @@ func call[T any](b *Backend, op string, fn func(*app.Service) (T, error)) (T, er
 		return zero, b.fail(op, err)
 	}
 	v, err := fn(svc)
+	if err != nil && diary.ErrorCode(err) == diary.EInternal && svc.Damaged() != "" {
+		// Reads that fail on a damaged database say so, not "something
+		// went wrong".
+		b.log.Error(op, "err", err)
+		err = diary.Errorf(diary.ECorrupt, "%s", svc.Damaged())
+	}
 	return v, b.fail(op, err)
 }
 

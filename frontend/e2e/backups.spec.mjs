@@ -37,7 +37,10 @@ export const tests = [
     try {
       page.on('dialog', (d) => d.accept())
       await page.goto(bridge.url)
-      await page.locator('.entry', { hasText: '勉強会メモ after 4' }).first().waitFor()
+      const search = page.getByRole('searchbox', { name: '検索' })
+      await search.fill('after')
+      await page.locator('.hit', { hasText: '勉強会メモ after 4' }).waitFor()
+      await search.fill('')
       await page.getByRole('button', { name: '設定' }).click()
       const row = page.locator('.backups li', { hasText: '読み込み前' }).first()
       await row.waitFor()
@@ -47,14 +50,14 @@ export const tests = [
       // The backup made before the restore is listed too.
       await page.locator('.backups li', { hasText: '復元前' }).waitFor()
       await page.getByRole('button', { name: '閉じる' }).click()
-      await page.getByRole('searchbox', { name: '検索' }).fill('after')
+      await search.fill('after')
       await page.getByText('見つかりませんでした').waitFor()
       await stop(bridge.proc)
 
       damage(join(diary, 'tsuzuri.db'))
       bridge = await startBridge(diary)
       await page.goto(bridge.url)
-      const bar = page.getByRole('alert').filter({ hasText: 'データベースが壊れてい' })
+      const bar = page.getByRole('alert').filter({ hasText: 'データベースが壊れてい', has: page.getByRole('button', { name: '最新のバックアップに戻す' }) })
       await bar.waitFor({ timeout: 30_000 })
       await page.screenshot({ path: join(out, 'e2e-backups-damaged.png') })
       await bar.getByRole('button', { name: '最新のバックアップに戻す' }).click()

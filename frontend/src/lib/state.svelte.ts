@@ -29,6 +29,9 @@ export const toasts = $state<Toast[]>([])
 let nextToast = 1
 
 export function notify(text: string, kind: Toast['kind'] = 'info', action?: ToastAction): void {
+  // Several calls failing for one reason (a damaged database) say it once;
+  // a toast that offers something (undo) is its own.
+  if (!action && toasts.some((x) => x.text === text && x.kind === kind && !x.action)) return
   const id = nextToast++
   toasts.push({ id, kind, text, action })
   // A toast that offers something stays long enough to take it.
