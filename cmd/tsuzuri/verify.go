@@ -67,6 +67,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		out.Advice = r.Advice
 	}
 	if *asJSON {
+		out.withEmptyLists()
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -79,6 +80,19 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		return errProblems
 	}
 	return nil
+}
+
+// withEmptyLists makes every list in the JSON an array, never null, so
+// that scripts can take its length.
+func (v *verifyJSON) withEmptyLists() {
+	for _, l := range []*[]string{&v.DatabaseProblems, &v.NotIndexed, &v.Stale, &v.NotInDatabase, &v.Advice} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+	if v.MissingAttachments == nil {
+		v.MissingAttachments = []app.MissingAttachment{}
+	}
 }
 
 func printVerify(e *env, v verifyJSON) {

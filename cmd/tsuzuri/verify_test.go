@@ -21,7 +21,7 @@ func verifyJSONOf(t *testing.T, data string) (int, verifyJSON) {
 func TestVerifyFindsEachProblemAndSaysWhatToDo(t *testing.T) {
 	data := t.TempDir()
 	mustRun(t, data, "", "import", "testdata/notes.jsonl")
-	if code, v := verifyJSONOf(t, data); code != 0 || !v.OK || v.Entries != 4 || v.Indexed != 4 {
+	if code, v := verifyJSONOf(t, data); code != 0 || !v.OK || v.Entries != 4 || v.Indexed != 4 || v.Advice == nil || v.NotIndexed == nil {
 		t.Fatalf("verify of a sound folder: exit %d, %+v", code, v)
 	}
 	if out := mustRun(t, data, "", "verify"); !strings.Contains(out, "all good") {
