@@ -51,7 +51,7 @@ func (s *Service) startupChecks(ctx context.Context, progress func(IndexProgress
 		return
 	}
 	if err != nil || len(problems) > 0 {
-		s.log.Error("database quick check failed", "err", err, "problems", problems)
+		s.log.Error("database quick check failed", "err", err, "problems", len(problems), "first", problems[:min(len(problems), 3)])
 		s.markDamaged(damagedMessage)
 		return
 	}
