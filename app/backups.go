@@ -127,8 +127,12 @@ func (s *Service) Backups() ([]BackupInfo, error) { return ListBackups(s.dir) }
 
 // AutoBackup writes a backup into the backups folder and prunes the old
 // ones. An empty diary has nothing to keep, so no backup is made (the
-// returned info is zero).
+// returned info is zero), nor is a damaged one.
 func (s *Service) AutoBackup(ctx context.Context, reason string) (BackupInfo, error) {
+	// A damaged database would only push good backups out.
+	if why := s.Damaged(); why != "" {
+		return BackupInfo{}, diary.Errorf(diary.EReadOnly, "%s", why)
+	}
 	st, err := s.store.Stats(ctx)
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("count entries: %w", err)

@@ -172,6 +172,9 @@ func TestDamagedDatabaseOpensReadOnlyAndABackupRestoresIt(t *testing.T) {
 	if _, err := s.SaveEntry(ctx, EntryInput{Title: "x", Body: "y", Date: "2026-04-03"}); diary.ErrorCode(err) != diary.EReadOnly {
 		t.Errorf("save into a damaged database = %v, want read_only", err)
 	}
+	if _, err := s.AutoBackup(ctx, BackupImport); diary.ErrorCode(err) != diary.EReadOnly {
+		t.Errorf("a damaged database was backed up (it would push good backups out): %v", err)
+	}
 	r, err := s.Verify(ctx)
 	if err != nil || r.OK() || len(r.DatabaseProblems) == 0 {
 		t.Errorf("verify of a damaged database = %+v, %v", r, err)
