@@ -127,7 +127,7 @@ func (s *Service) Backups() ([]BackupInfo, error) { return ListBackups(s.dir) }
 
 // AutoBackup writes a backup into the backups folder and prunes the old
 // ones. An empty diary has nothing to keep, so no backup is made (the
-// returned info is zero), nor is a damaged one.
+// returned info is zero); a damaged one is refused with EReadOnly.
 func (s *Service) AutoBackup(ctx context.Context, reason string) (BackupInfo, error) {
 	// A damaged database would only push good backups out.
 	if why := s.Damaged(); why != "" {
