@@ -337,6 +337,11 @@ func RestoreBackup(ctx context.Context, dataDir, zipPath string, now time.Time) 
 	if err != nil {
 		return before, fmt.Errorf("restore attachments: %w", err)
 	}
+	// The synonyms go back to what they were with the diary (the backup
+	// just made holds the current ones).
+	if err := os.Rename(filepath.Join(staging, SynonymsFile), filepath.Join(dataDir, SynonymsFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return before, fmt.Errorf("restore synonyms: %w", err)
+	}
 	// The old database's journal must go before the new file takes its
 	// place, or SQLite would apply the old journal to the new database.
 	// Its commits are in the backup just made.

@@ -105,6 +105,8 @@ func TestRestoreBackupReplacesTheDiaryAfterBackingItUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	synonyms := filepath.Join(dir, SynonymsFile)
+	os.WriteFile(synonyms, []byte("ポストモーテム,振り返り\n"), 0o644)
 	first, err := s.AutoBackup(ctx, BackupDaily)
 	if err != nil || first.Size == 0 {
 		t.Fatalf("backup = %+v, %v", first, err)
@@ -114,6 +116,7 @@ func TestRestoreBackupReplacesTheDiaryAfterBackingItUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
+	os.WriteFile(synonyms, []byte("障害,インシデント\n"), 0o644)
 
 	clock.t = clock.t.Add(time.Hour)
 	before, err := RestoreBackup(ctx, dir, first.Path, clock.t)
@@ -132,6 +135,9 @@ func TestRestoreBackupReplacesTheDiaryAfterBackingItUp(t *testing.T) {
 	}
 	if ids := searchIDs(t, s, "ポストモーテム"); !slices.Equal(ids, []string{kept.ID}) {
 		t.Errorf("search after restore = %v", ids)
+	}
+	if b, _ := os.ReadFile(synonyms); string(b) != "ポストモーテム,振り返り\n" {
+		t.Errorf("synonyms after restore = %q, want the backup's", b)
 	}
 	s.Close()
 

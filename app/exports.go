@@ -108,6 +108,13 @@ func writeBackupZip(ctx context.Context, zipPath, dbPath, attachDir string) (err
 	if err := addZipFile(zw, backupDB, dbPath, zip.Deflate); err != nil {
 		return err
 	}
+	// The person's own synonyms are theirs too.
+	synonyms := filepath.Join(filepath.Dir(attachDir), SynonymsFile)
+	if _, err := os.Stat(synonyms); err == nil {
+		if err := addZipFile(zw, SynonymsFile, synonyms, zip.Deflate); err != nil {
+			return err
+		}
+	}
 	err = filepath.WalkDir(attachDir, func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // no attachments yet
@@ -205,7 +212,7 @@ func restoreFile(ctx context.Context, zf *zip.File, dataDir string) error {
 		return err
 	}
 	name := path.Clean(zf.Name)
-	if !fs.ValidPath(name) || (name != backupDB && !strings.HasPrefix(name, backupAttachments+"/")) {
+	if !fs.ValidPath(name) || (name != backupDB && name != SynonymsFile && !strings.HasPrefix(name, backupAttachments+"/")) {
 		return diary.Errorf(diary.EInvalid, "The backup holds an unexpected file %q; nothing after it was restored.", zf.Name)
 	}
 	dest := filepath.Join(dataDir, filepath.FromSlash(name))
