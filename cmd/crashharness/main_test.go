@@ -13,7 +13,7 @@ import (
 // every operation is killed a few times, and after each kill nothing that
 // was acknowledged is missing and the index agrees with the database.
 func TestKillNineAtRandomPoints(t *testing.T) {
-	kills := 12
+	kills := 10
 	if testing.Short() {
 		kills = 8
 	}
