@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"slices"
@@ -196,5 +197,54 @@ func TestBackupsBeforeRestoresAreKeptApart(t *testing.T) {
 	want := []string{damaged, restores[4], restores[3], daily}
 	if got := backupNames(t, dir); !slices.Equal(got, want) {
 		t.Errorf("kept %v, want %v", got, want)
+	}
+}
+
+// A data folder written by an older version is backed up before its
+// database is upgraded, and the CLI or the app hears of it.
+func TestUpgradeIsPrecededByABackup(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	script, err := os.ReadFile(filepath.Join("..", "storage", "migrations", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(dir, "tsuzuri.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.Exec(string(script) + `;
+		INSERT INTO entries (id, title, body, date, created_at, updated_at, seq) VALUES ('old-1', '昔の日記', '本文', '2020-01-01', 0, 0, 1);
+		UPDATE counters SET value = 1 WHERE name = 'seq';
+		PRAGMA user_version = 1;`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var heard []BackupInfo
+	s, err := Open(ctx, Options{DataDir: dir, OnBackup: func(b BackupInfo) { heard = append(heard, b) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if len(heard) != 1 || heard[0].Reason != BackupMigration {
+		t.Fatalf("backups heard of = %+v, want one before the upgrade", heard)
+	}
+	if _, err := s.GetEntry(ctx, "old-1"); err != nil {
+		t.Errorf("entry after the upgrade: %v", err)
+	}
+	// The backup holds the database as it was: restoring it elsewhere
+	// upgrades it again.
+	other := t.TempDir()
+	if err := Restore(ctx, heard[0].Path, other); err != nil {
+		t.Fatal(err)
+	}
+	o, err := Open(ctx, Options{DataDir: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	if _, err := o.GetEntry(ctx, "old-1"); err != nil {
+		t.Errorf("entry in the backup: %v", err)
 	}
 }
