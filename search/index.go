@@ -27,7 +27,7 @@ import (
 // version names the analysis and field layout. Changing either makes old
 // indexes useless, so Open recreates an index of another version (empty, at
 // Seq 0) and the app rebuilds it from storage.
-const version = "tsuzuri-4"
+const version = "tsuzuri-5"
 
 var (
 	keySeq     = []byte("tsuzuri_seq")
