@@ -166,6 +166,7 @@ export const api = {
     quit: () => invoke<void>('System', 'Quit'),
     openURL: (url: string) => invoke<void>('System', 'OpenURL', url),
     locale: () => invoke<string>('System', 'Locale'),
+    setLanguage: (lang: 'ja' | 'en') => invoke<void>('System', 'SetLanguage', lang),
     readyToClose: () => invoke<void>('System', 'ReadyToClose'),
     version: () => invoke<string>('System', 'Version'),
   },
