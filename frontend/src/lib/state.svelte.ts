@@ -13,6 +13,9 @@ export const ui = $state({
   openId: '' as string, // the entry in the editor; '' for a new one
   editorKey: 0, // bumped to open a fresh editor
   highlightTerms: [] as string[],
+  // The sidebar lists search results while true, else the timeline; the
+  // query is kept when タイムライン is pressed, for coming back to it.
+  showResults: false,
   searchFocus: 0, // bumped to focus the search box
   refresh: 0, // bumped when entries change, so lists reload
   editorFontSize: 15,
