@@ -43,7 +43,11 @@ func main() {
 		return
 	}
 	app.LimitMemory()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	level := slog.LevelInfo
+	if os.Getenv("TSUZURI_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	prefsPath, err := desktop.DefaultPrefsPath()
 	if err != nil {
 		log.Error("settings", "err", err)

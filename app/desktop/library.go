@@ -36,6 +36,7 @@ const (
 // cancels the one still running: fast typing never queues work, and an
 // answer nobody will see stops costing the CPU at once.
 func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
+	x.b.log.Debug("search", "query", req.Query)
 	if req.Sort == "" {
 		req.Sort = "relevance"
 	}
