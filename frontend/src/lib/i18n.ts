@@ -222,7 +222,7 @@ const en: Table = {
   filterTags: 'Tags',
   filterYears: 'Years',
   onThisDay: 'On this day',
-  yearsAgo: '{n} years ago',
+  yearsAgo: '{n} yr ago',
   calendar: 'Calendar',
   emptyTitle: 'Welcome to Tsuzuri',
   emptyLead: 'A diary for meetup notes and incident reviews that you can still find years later.',
