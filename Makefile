@@ -18,14 +18,15 @@ endif
 
 # Debian/Ubuntu packages: the WebKitGTK/GTK headers for the app, a C compiler
 # for -race, and Xvfb, xdotool, ImageMagick, D-Bus and Chromium for the
-# window and browser tests.
+# window and browser tests, fcitx5 with mozc for typing Japanese into the window.
 APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
-	xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 chromium python3
+	xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 chromium python3 \
+	fcitx5 fcitx5-mozc fcitx5-frontend-gtk3
 # ...and for make dist: makensis (the Windows installer), desktop-file-validate, zip.
 APT_PACKAGES += nsis desktop-file-utils zip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-windows-build lint bench bench-ui bench-crash lexicon clean
+.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-ime test-windows-build lint bench bench-ui bench-crash lexicon clean
 .PHONY: build-windows dist test-dist
 
 # The release number has one home, info.productVersion in wails.json (see
@@ -68,7 +69,7 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test: deps lint test-go test-frontend test-e2e test-window test-windows-build test-dist
+test: deps lint test-go test-frontend test-e2e test-window test-ime test-windows-build test-dist
 	@echo "all tests passed"
 
 test-go:
@@ -82,6 +83,11 @@ test-e2e: frontend
 
 test-window: build
 	scripts/smoke-window.sh $(APP_BIN)
+
+# Japanese typed through fcitx5 + mozc into the real window; skips without
+# ../shared/ime (the IME session script) or the fcitx5 packages.
+test-ime: build
+	scripts/ime-window.sh $(APP_BIN)
 
 # Windows builds are cross-compiled (no cgo on Windows); this proves they still compile.
 test-windows-build: build-windows

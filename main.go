@@ -11,12 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pkg/browser"
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/menu"
-	"github.com/wailsapp/wails/v2/pkg/menu/keys"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -43,7 +43,11 @@ func main() {
 		return
 	}
 	app.LimitMemory()
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	level := slog.LevelInfo
+	if os.Getenv("TSUZURI_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	prefsPath, err := desktop.DefaultPrefsPath()
 	if err != nil {
 		log.Error("settings", "err", err)
@@ -51,6 +55,8 @@ func main() {
 	}
 	prefs := desktop.LoadPrefs(prefsPath)
 	shell := &wailsShell{}
+	shell.lang = desktop.LangFor(prefs.Values().Language, desktop.SystemLocale())
+	shell.menu = appMenu(shell, shell.lang)
 	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs, app.Open)
 	shell.backend = backend
 
@@ -67,7 +73,7 @@ func main() {
 			Handler:    attachmentHandler(prefs),
 			Middleware: desktop.SecurityHeaders,
 		},
-		Menu: appMenu(shell),
+		Menu: shell.menu,
 		OnStartup: func(ctx context.Context) {
 			shell.ctx = ctx
 			backend.SetContext(ctx)
@@ -148,39 +154,35 @@ func attachmentHandler(prefs *desktop.Prefs) http.Handler {
 	})
 }
 
-func appMenu(shell *wailsShell) *menu.Menu {
-	m := menu.NewMenu()
-	m.Append(menu.AppMenu()) // macOS only; ignored elsewhere
-	emit := func(name string) func(*menu.CallbackData) {
-		return func(*menu.CallbackData) { shell.Emit(name, nil) }
-	}
-	file := m.AddSubmenu("File")
-	file.AddText("New Entry", keys.CmdOrCtrl("n"), emit("menu:new-entry"))
-	file.AddSeparator()
-	// Import and Export have no shortcut: Ctrl+I and Ctrl+E belong to the
-	// editor, and a menu accelerator would take them from it.
-	file.AddText("Import…", nil, emit("menu:import"))
-	file.AddText("Export…", nil, emit("menu:export"))
-	file.AddText("Backup…", nil, emit("menu:backup"))
-	file.AddSeparator()
-	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { shell.Quit() })
-	m.Append(menu.EditMenu()) // copy and paste need it on macOS
-	view := m.AddSubmenu("View")
-	view.AddText("Search", keys.CmdOrCtrl("k"), emit("menu:search"))
-	view.AddText("Timeline", nil, emit("menu:timeline"))
-	view.AddText("Trash", nil, emit("menu:trash"))
-	view.AddSeparator()
-	view.AddText("Settings…", keys.CmdOrCtrl(","), emit("menu:settings"))
-	// macOS also has the app menu's About panel (mac.AboutInfo above).
-	help := m.AddSubmenu("Help")
-	help.AddText("About Tsuzuri", nil, emit("menu:about"))
-	return m
+// appMenu is the menu bar in the language the UI starts in; the UI tells
+// the shell its language once it has loaded (System.SetLanguage).
+func appMenu(shell *wailsShell, lang string) *menu.Menu {
+	return desktop.Menu(lang, desktop.MenuActions{
+		Emit: func(name string) { shell.Emit(name, nil) },
+		Quit: shell.Quit,
+	})
 }
 
 // wailsShell is desktop.Shell and desktop.Emitter over the Wails runtime.
 type wailsShell struct {
 	ctx     context.Context
 	backend *desktop.Backend
+	menu    *menu.Menu
+
+	langMu sync.Mutex
+	lang   string // of the menu on screen
+}
+
+// SetLanguage redraws the menu bar in lang.
+func (s *wailsShell) SetLanguage(lang string) {
+	s.langMu.Lock()
+	defer s.langMu.Unlock()
+	if s.ctx == nil || lang == s.lang {
+		return
+	}
+	s.lang = lang
+	s.menu = appMenu(s, lang)
+	relabelMenu(s.ctx, s.menu)
 }
 
 func (s *wailsShell) Emit(name string, data any) {

@@ -48,10 +48,16 @@ type SearchHit struct {
 	// Match is "exact" when the entry has the query as typed, "variant"
 	// when it has another spelling of it.
 	Match string
+	// TitleHTML is Title escaped with its matches in <mark>.
+	TitleHTML string
 }
 
-// snippetRunes is about two lines of a results list.
-const snippetRunes = 120
+// snippetRunes is about two lines of a results list; titleRunes is more
+// than any title a results row shows.
+const (
+	snippetRunes = 120
+	titleRunes   = 200
+)
 
 // Search runs a query and fills in titles and snippets from the database, so
 // the index need not store any text.
@@ -84,7 +90,9 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, 
 		}
 		out.Hits = append(out.Hits, SearchHit{
 			ID: e.ID, Title: e.Title, Date: e.Date, Tags: e.Tags, Score: h.Score, Match: h.Match,
-			Snippet: search.Snippet(e.Body, res.Terms, snippetRunes),
+			// The snippet is of the text a reader sees, not its Markdown.
+			Snippet:   search.Snippet(render.MarkdownToPlain(e.Body), res.Terms, snippetRunes),
+			TitleHTML: search.Snippet(e.Title, res.Terms, titleRunes),
 		})
 	}
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000

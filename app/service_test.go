@@ -447,3 +447,26 @@ func TestUserSynonyms(t *testing.T) {
 		t.Errorf("invalid UTF-8: %v, want an invalid-input error", err)
 	}
 }
+
+// Results show the text a reader sees: no Markdown link targets or
+// emphasis marks in the snippet, and the title's matches marked too.
+func TestSearchHitsArePlainTextWithTitlesMarked(t *testing.T) {
+	ctx := context.Background()
+	s := openService(t, t.TempDir())
+	defer s.Close()
+	if _, err := s.SaveEntry(ctx, EntryInput{Title: "Kubernetes <勉強会> の振り返り",
+		Body: "**Kubernetes** の[発表資料](https://example.com/k8s-slides)を読んだ。", Date: "2024-06-01"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Search(ctx, SearchRequest{Query: "kubernetes 資料", Limit: 10})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search = %+v, %v", res, err)
+	}
+	h := res.Hits[0]
+	if want := "<mark>Kubernetes</mark> の発表<mark>資料</mark>を読んだ。"; h.Snippet != want {
+		t.Errorf("snippet = %q, want %q", h.Snippet, want)
+	}
+	if want := "<mark>Kubernetes</mark> &lt;勉強会&gt; の振り返り"; h.TitleHTML != want {
+		t.Errorf("title = %q, want %q", h.TitleHTML, want)
+	}
+}

@@ -67,6 +67,9 @@ type Backend struct {
 	// picks are the paths the user chose in native dialogs: the only
 	// paths outside the data folder a bound method accepts (see guard.go).
 	picks pickedPaths
+
+	langMu sync.Mutex
+	uiLang string // "" until first asked: then the setting, else the system's
 }
 
 // Status says whether the data folder is open, and if not, why. Damaged

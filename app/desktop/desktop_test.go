@@ -24,6 +24,7 @@ type recorder struct {
 	picks   []string
 	filters []FileFilter
 	opened  []string
+	titles  []string
 }
 
 func (r *recorder) Emit(name string, data any) {
@@ -33,15 +34,22 @@ func (r *recorder) Emit(name string, data any) {
 	r.data = append(r.data, data)
 }
 
-func (r *recorder) OpenFiles(_ string, _ bool, filters []FileFilter) ([]string, error) {
+func (r *recorder) OpenFiles(title string, _ bool, filters []FileFilter) ([]string, error) {
 	r.filters = filters
+	r.titles = append(r.titles, title)
 	return r.picks, nil
 }
-func (r *recorder) SaveFile(string, string) (string, error) { return "", nil }
-func (r *recorder) ChooseFolder(string) (string, error)     { return "", nil }
-func (r *recorder) OpenURL(u string) error                  { r.opened = append(r.opened, u); return nil }
-func (r *recorder) ShowFolder(dir string) error             { r.opened = append(r.opened, dir); return nil }
-func (r *recorder) Quit()                                   {}
+func (r *recorder) SaveFile(title, _ string) (string, error) {
+	r.titles = append(r.titles, title)
+	return "", nil
+}
+func (r *recorder) ChooseFolder(title string) (string, error) {
+	r.titles = append(r.titles, title)
+	return "", nil
+}
+func (r *recorder) OpenURL(u string) error      { r.opened = append(r.opened, u); return nil }
+func (r *recorder) ShowFolder(dir string) error { r.opened = append(r.opened, dir); return nil }
+func (r *recorder) Quit()                       {}
 
 func (r *recorder) waitFor(t *testing.T, name string) any {
 	t.Helper()

@@ -33,6 +33,9 @@ func do(b *Backend, op string, fn func(*app.Service) error) error {
 type Entries struct{ b *Backend }
 
 func (x *Entries) Save(in app.EntryInput) (diary.Entry, error) {
+	// What was saved, for tests that type into the real window
+	// (TSUZURI_LOG=debug): the text a person writes stays out of normal logs.
+	x.b.log.Debug("save", "id", in.ID, "title", in.Title, "body", in.Body)
 	if in.ID != "" {
 		if err := checkID(in.ID); err != nil {
 			return diary.Entry{}, x.b.fail("save", err)
@@ -42,6 +45,7 @@ func (x *Entries) Save(in app.EntryInput) (diary.Entry, error) {
 }
 
 func (x *Entries) Get(id string) (diary.Entry, error) {
+	x.b.log.Debug("open entry", "id", id)
 	if err := checkID(id); err != nil {
 		return diary.Entry{}, x.b.fail("open entry", err)
 	}

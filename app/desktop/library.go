@@ -36,6 +36,7 @@ const (
 // cancels the one still running: fast typing never queues work, and an
 // answer nobody will see stops costing the CPU at once.
 func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
+	x.b.log.Debug("search", "query", req.Query)
 	if req.Sort == "" {
 		req.Sort = "relevance"
 	}
@@ -132,18 +133,28 @@ var importFilters = map[string][]FileFilter{
 	"markdown": {{"Markdown (*.md, *.markdown)", "*.md;*.markdown"}},
 	"blogsync": {{"blogsync Markdown (*.md)", "*.md"}},
 	"dayone":   {{"Day One (*.zip, *.json)", "*.zip;*.json"}},
-	"":         {{"Exports (*.jsonl, *.txt, *.md, *.zip, *.json)", "*.jsonl;*.ndjson;*.txt;*.export;*.md;*.markdown;*.zip;*.json"}},
 }
 
-var allFiles = FileFilter{"All files", "*"}
+// anyExport is the filter when the format is to be detected; its name is
+// in the UI language.
+const anyExport = "*.jsonl;*.ndjson;*.txt;*.export;*.md;*.markdown;*.zip;*.json"
+
+// importFiltersFor is the dialog's filter list for format, in t's language.
+func importFiltersFor(format string, t NativeText) []FileFilter {
+	filters, ok := importFilters[format]
+	if !ok {
+		filters = []FileFilter{{t.Exports + " (*.jsonl, *.txt, *.md, *.zip, *.json)", anyExport}}
+	}
+	return append(slices.Clone(filters), FileFilter{t.AllFiles, "*"})
+}
 
 // PickImportSource asks for files (or a folder) to import; empty means cancelled.
 func (x *Library) PickImportSource(format string, folder bool) ([]string, error) {
 	if err := checkImportFormat(format); err != nil {
 		return []string{}, x.b.fail("choose files", err)
 	}
-	filters := append(slices.Clone(importFilters[format]), allFiles)
-	paths, err := x.b.shell.OpenFiles("Import", folder, filters)
+	t := x.b.text()
+	paths, err := x.b.shell.OpenFiles(t.ImportTitle, folder, importFiltersFor(format, t))
 	if paths == nil {
 		paths = []string{}
 	}
@@ -226,10 +237,10 @@ func (x *Library) PickExportTarget(format string) (string, error) {
 	var path string
 	var err error
 	if format == "markdown" {
-		path, err = x.b.shell.ChooseFolder("Export")
+		path, err = x.b.shell.ChooseFolder(x.b.text().ExportTitle)
 	} else {
 		ext := map[string]string{"jsonl": ".jsonl", "hatena": ".txt", "html": ".html"}[format]
-		path, err = x.b.shell.SaveFile("Export", "tsuzuri-"+time.Now().Format("2006-01-02")+ext)
+		path, err = x.b.shell.SaveFile(x.b.text().ExportTitle, "tsuzuri-"+time.Now().Format("2006-01-02")+ext)
 	}
 	x.b.picks.remember(pickedToWrite, path)
 	return path, x.b.fail("choose destination", err)
@@ -254,7 +265,7 @@ func (x *Library) Export(req app.ExportRequest) (app.ExportSummary, error) {
 
 // Backup asks where to save a backup and writes it; "" means cancelled.
 func (x *Library) Backup() (string, error) {
-	dest, err := x.b.shell.SaveFile("Backup", "tsuzuri-backup-"+time.Now().Format("2006-01-02")+".zip")
+	dest, err := x.b.shell.SaveFile(x.b.text().BackupTitle, "tsuzuri-backup-"+time.Now().Format("2006-01-02")+".zip")
 	if err != nil || dest == "" {
 		return "", x.b.fail("choose destination", err)
 	}

@@ -158,7 +158,7 @@ func (x *Settings) OpenDataFolder() error {
 // ChooseDataFolder picks another data folder, used from the next start; ""
 // means cancelled.
 func (x *Settings) ChooseDataFolder() (string, error) {
-	dir, err := x.b.shell.ChooseFolder("Data folder")
+	dir, err := x.b.shell.ChooseFolder(x.b.text().DataFolderTitle)
 	if err != nil || dir == "" {
 		return "", x.b.fail("choose folder", err)
 	}
@@ -236,7 +236,11 @@ func openableLink(link string) (string, bool) {
 }
 
 // Locale is the system's language tag, e.g. "ja-JP".
-func (x *System) Locale() string {
+func (x *System) Locale() string { return SystemLocale() }
+
+// SystemLocale is the language tag of LC_ALL, LC_MESSAGES or LANG, e.g.
+// "ja-JP"; "" when none is set (Windows and macOS set none).
+func SystemLocale() string {
 	for _, env := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		tag, _, _ := strings.Cut(os.Getenv(env), ".")
 		if tag != "" && tag != "C" && tag != "POSIX" {

@@ -25,9 +25,22 @@ export function byteRangesToString(text: string, ranges: [number, number][]): [n
   return out
 }
 
-/** countText counts what a writer cares about: characters, and words of Latin text. */
-export function countText(text: string): { chars: number; words: number } {
+// Kana, kanji and the Japanese marks and full-width forms.
+const japanese = /[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/gu
+const latin = /[A-Za-z0-9\u00c0-\u024f]/gu
+
+/**
+ * countText counts what a writer cares about. Japanese has no spaces
+ * between words, so for mainly Japanese text only characters count;
+ * mainly Latin text counts words too.
+ */
+// A Japanese word is about two characters and an English one about six:
+// a note with a third as many Japanese characters as Latin letters reads
+// as Japanese with English terms in it.
+export function countText(text: string): { chars: number; words: number; japanese: boolean } {
   const chars = [...text.replace(/\s/g, '')].length
   const words = (text.match(/[A-Za-z0-9][A-Za-z0-9'’_-]*/g) ?? []).length
-  return { chars, words }
+  const ja = (text.match(japanese) ?? []).length
+  const la = (text.match(latin) ?? []).length
+  return { chars, words, japanese: ja > 0 && ja * 3 >= la }
 }

@@ -109,8 +109,11 @@ describe('highlights', () => {
     expect(byteRangesToString(text, ranges).map(([a, b]) => text.slice(a, b))).toEqual(['サーバー', 'サーバ'])
   })
 
-  it('counts characters and Latin words', () => {
-    expect(countText('障害対応 with AWS Security Hub')).toEqual({ chars: 22, words: 4 })
+  it('counts characters, and words only for mainly Latin text', () => {
+    expect(countText('Notes on the AWS Security Hub rollout, 障害 too')).toMatchObject({ chars: 37, words: 8, japanese: false })
+    expect(countText('Kubernetes のクラスタを移行した。AWS Security Hub の警告も見た。')).toMatchObject({ japanese: true })
+    expect(countText('本番サーバーを移した')).toEqual({ chars: 10, words: 0, japanese: true })
+    expect(countText('')).toMatchObject({ chars: 0, japanese: false })
   })
 })
 

@@ -1,4 +1,4 @@
-import { translate, type Lang, type MessageKey } from './i18n'
+import { pickLang, translate, type Lang, type MessageKey } from './i18n'
 import { api, toApiError } from './api'
 import { copyText, openableLink } from './links'
 
@@ -13,10 +13,25 @@ export const ui = $state({
   openId: '' as string, // the entry in the editor; '' for a new one
   editorKey: 0, // bumped to open a fresh editor
   highlightTerms: [] as string[],
+  // The sidebar lists search results while true, else the timeline; the
+  // query is kept when タイムライン is pressed, for coming back to it.
+  showResults: false,
   searchFocus: 0, // bumped to focus the search box
   refresh: 0, // bumped when entries change, so lists reload
   editorFontSize: 15,
+  // The system's language as the core reads it (LANG): WebKitGTK's
+  // navigator.language is en-US whatever the system says.
+  systemLocale: '',
 })
+
+/**
+ * applyLanguage shows the UI in the language setting ('' follows the
+ * system) and has the native menu and dialogs follow.
+ */
+export function applyLanguage(setting: string): void {
+  ui.lang = pickLang(setting, ui.systemLocale || navigator.language)
+  api.system.setLanguage(ui.lang).catch(() => {}) // the e2e bridge and old cores have no menu
+}
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   return translate(ui.lang, key, params)

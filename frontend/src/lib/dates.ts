@@ -1,0 +1,61 @@
+// Diary dates are ISO strings (YYYY-MM-DD) in the core. People read them
+// as 2024/07/03（水） in Japanese and in their locale's style in English,
+// and type them in any of the usual ways.
+
+import type { Lang } from './i18n'
+
+const jaWeekdays = ['日', '月', '火', '水', '木', '金', '土']
+
+function utc(iso: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso)
+  if (!m) return null
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+  return d.toISOString().slice(0, 10) === iso ? d : null
+}
+
+/** englishLocale is the locale English dates follow: the system's if English, else en-US. */
+export function englishLocale(systemLocale: string): string {
+  return /^en\b/i.test(systemLocale.replace('_', '-')) ? systemLocale.replace('_', '-').split('.')[0]! : 'en-US'
+}
+
+/** formatDate shows an ISO date: 2024/07/03（水）, or Wed, Jul 3, 2024 (in the locale's order). */
+export function formatDate(iso: string, lang: Lang, locale = 'en-US'): string {
+  const d = utc(iso)
+  if (!d) return iso
+  if (lang === 'ja') return `${iso.replaceAll('-', '/')}（${jaWeekdays[d.getUTCDay()]}）`
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
+}
+
+/** formatShortDate is a date within a list grouped by month: 7/3（水） or Jul 3. */
+export function formatShortDate(iso: string, lang: Lang, locale = 'en-US'): string {
+  const d = utc(iso)
+  if (!d) return iso
+  if (lang === 'ja') return `${d.getUTCMonth() + 1}/${d.getUTCDate()}（${jaWeekdays[d.getUTCDay()]}）`
+  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
+}
+
+/** weekday names the day of the week of an ISO date in lang. */
+export function weekday(iso: string, lang: Lang, locale = 'en-US'): string {
+  const d = utc(iso)
+  if (!d) return ''
+  if (lang === 'ja') return jaWeekdays[d.getUTCDay()]! + '曜日'
+  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(d)
+}
+
+/**
+ * parseDate reads a typed date — 2024-07-03, 2024/7/3, 2024.7.3,
+ * 2024年7月3日, full-width digits, or a date as formatDate shows it
+ * (2024/07/03（水）) — and returns it as YYYY-MM-DD, or null when it is not
+ * a real day.
+ */
+export function parseDate(input: string): string | null {
+  const text = input
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s*\(.*\)\s*$/, '') // a weekday in brackets, as shown
+    .replace(/日$/, '')
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})$/.exec(text)
+  if (!m) return null
+  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`
+  return utc(iso) ? iso : null
+}

@@ -1,0 +1,16 @@
+//go:build !linux
+
+package main
+
+import (
+	"context"
+
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// relabelMenu replaces the menu bar with m (Windows and macOS rebuild it).
+func relabelMenu(ctx context.Context, m *menu.Menu) {
+	runtime.MenuSetApplicationMenu(ctx, m)
+	runtime.MenuUpdateApplicationMenu(ctx)
+}
