@@ -28,11 +28,17 @@ func (s *Service) RestoreRevision(ctx context.Context, id string, number int) (d
 	return e, nil
 }
 
-// pruneRevisions applies the retention policy to entries nobody has edited
-// lately (saves prune the entry they touch). A failure costs only disk
+// PruneRevisions applies the retention policy to entries nobody has
+// edited lately (saves prune the entry they touch) and says how many
+// revisions it deleted.
+func (s *Service) PruneRevisions(ctx context.Context) (int, error) {
+	return s.store.PruneRevisions(ctx)
+}
+
+// pruneOldRevisions is PruneRevisions at open: a failure costs only disk
 // space, so it is logged and the folder opens.
-func (s *Service) pruneRevisions(ctx context.Context) {
-	n, err := s.store.PruneRevisions(ctx)
+func (s *Service) pruneOldRevisions(ctx context.Context) {
+	n, err := s.PruneRevisions(ctx)
 	if err != nil {
 		s.log.Warn("prune old revisions; the next start tries again", "err", err)
 		return

@@ -45,7 +45,8 @@ type Options struct {
 	OnDamaged     func(message string)
 	// OnBackup hears of each automatic backup made.
 	OnBackup func(BackupInfo)
-	// Now is the clock backups are dated by; nil means time.Now.
+	// Now is the clock backups are dated by and writes are stamped with
+	// (revisions age by it); nil means time.Now.
 	Now func() time.Time
 }
 
@@ -125,7 +126,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		s.Close()
 		return nil, err
 	}
-	s.pruneRevisions(ctx)
+	s.pruneOldRevisions(ctx)
 	bg, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancelBackground = cancel
 	if !opts.IndexInBackground || s.indexBacklog(ctx) <= syncBatch {
@@ -206,6 +207,7 @@ func (s *Service) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
+	store.SetClock(s.now)
 	s.store = store
 	index, err := search.Open(filepath.Join(s.dir, "index"))
 	if err != nil {

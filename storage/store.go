@@ -41,6 +41,10 @@ type Store struct {
 	readOnly atomic.Pointer[string]
 }
 
+// SetClock sets the clock writes are stamped with (time.Now unless set);
+// revisions age by it. Call it before the first write.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
 // Open opens (creating if needed) the database at path and applies pending
 // migrations.
 func Open(ctx context.Context, path string) (*Store, error) {

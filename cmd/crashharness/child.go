@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tsuzuri/tsuzuri/app"
 )
@@ -20,7 +21,13 @@ const childEnv = "TSUZURI_CRASH_CHILD"
 // Operations the writer repeats until it is killed. Each one interleaves
 // single saves, whose acknowledgements are what the parent checks.
 // Adding an operation: a name here and a case in runChild.
-var operations = []string{"save", "import", "reindex", "backup"}
+var operations = []string{"save", "import", "reindex", "backup", "prune"}
+
+// pruneSpeed is how much faster than real time the clock runs for the
+// prune operation: a millisecond is over five hours, so within the first
+// tenth of a second revisions cross the 7- and 90-day ages and every save
+// and every PruneRevisions deletes some.
+const pruneSpeed = 20_000_000
 
 // importSize is how many entries one import brings in.
 const importSize = 150
@@ -30,12 +37,18 @@ const importSize = 150
 //
 //	ack ID VERSION       a save of entry ID at VERSION returned
 //	import GEN           an import of entries GEN-0 … GEN-(importSize-1) returned
+//	pruned N             PruneRevisions returned, having deleted N revisions
 func runChild() int {
 	op, rest, _ := strings.Cut(os.Getenv(childEnv), "|")
 	dir, genText, _ := strings.Cut(rest, "|")
 	gen, _ := strconv.Atoi(genText)
 	ctx := context.Background()
-	s, err := app.Open(ctx, app.Options{DataDir: dir})
+	opts := app.Options{DataDir: dir}
+	if op == "prune" {
+		start := time.Now()
+		opts.Now = func() time.Time { return start.Add(time.Since(start) * pruneSpeed) }
+	}
+	s, err := app.Open(ctx, opts)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "child: open:", err)
 		return 1
@@ -53,6 +66,13 @@ func runChild() int {
 			err = s.Reindex(ctx, nil)
 		case "backup":
 			_, err = s.AutoBackup(ctx, app.BackupDaily)
+		case "prune":
+			// Saves keep and prune revisions of the entry they touch; this
+			// prunes the rest.
+			var n int
+			if n, err = s.PruneRevisions(ctx); err == nil {
+				fmt.Printf("pruned %d\n", n)
+			}
 		default:
 			fmt.Fprintln(os.Stderr, "child: unknown operation", op)
 			return 2

@@ -41,9 +41,12 @@ type figures struct {
 	ByOperation  map[string]int
 	AckedSaves   int
 	AckedImports int
-	Failures     int
-	Recovery     time.Duration // total time of the opens and checks after kills
-	Elapsed      time.Duration
+	// Pruned is how many revisions the prune operation's PruneRevisions
+	// reported deleting (saves prune too, uncounted).
+	Pruned   int
+	Failures int
+	Recovery time.Duration // total time of the opens and checks after kills
+	Elapsed  time.Duration
 }
 
 func (f figures) print(w io.Writer) {
@@ -56,8 +59,8 @@ func (f figures) print(w io.Writer) {
 	if f.Kills > 0 {
 		avg = f.Recovery / time.Duration(f.Kills)
 	}
-	fmt.Fprintf(w, "kills %d (%s)\nacknowledged saves %d, acknowledged imports %d (%d entries)\nfailures %d\nrecovery (open, replay, verify) %.0f ms on average\nelapsed %.1f s\n",
-		f.Kills, strings.Join(ops, ", "), f.AckedSaves, f.AckedImports, f.AckedImports*importSize, f.Failures,
+	fmt.Fprintf(w, "kills %d (%s)\nacknowledged saves %d, acknowledged imports %d (%d entries), revisions pruned %d\nfailures %d\nrecovery (open, replay, verify) %.0f ms on average\nelapsed %.1f s\n",
+		f.Kills, strings.Join(ops, ", "), f.AckedSaves, f.AckedImports, f.AckedImports*importSize, f.Pruned, f.Failures,
 		float64(avg.Microseconds())/1000, f.Elapsed.Seconds())
 }
 
@@ -65,6 +68,7 @@ func (f figures) print(w io.Writer) {
 type acked struct {
 	versions map[string]int // entry id → latest acknowledged version
 	imports  []string       // import names
+	pruned   int            // revisions PruneRevisions reported deleting
 }
 
 func run(ctx context.Context, cfg config) (figures, error) {
@@ -107,6 +111,7 @@ func run(ctx context.Context, cfg config) (figures, error) {
 		}
 	}
 	figs.Elapsed = time.Since(start)
+	figs.Pruned = want.pruned
 	return figs, nil
 }
 
@@ -178,6 +183,9 @@ func record(line string, want *acked, saves, imports int) (int, int) {
 	case len(f) == 2 && f[0] == "import":
 		want.imports = append(want.imports, f[1])
 		return saves, imports + 1
+	case len(f) == 2 && f[0] == "pruned":
+		n, _ := strconv.Atoi(f[1])
+		want.pruned += n
 	}
 	return saves, imports
 }
