@@ -352,10 +352,10 @@ func (e *expander) typos(t Term) []candidate {
 				at += len(tok)
 			}
 		}
-		// A word the diary has is no slip. Slips are rarely in the first
-		// character, and holding it fixed spares a walk through every word
-		// of the index.
-		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 && fuzzyLength(s.text) && e.v.textFreq(s.text) == 0 {
+		// A word the diary has, alone or starting a longer one, is no
+		// slip. Slips are rarely in the first character, and holding it
+		// fixed spares a walk through every word of the index.
+		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 && fuzzyLength(s.text) && e.v.docFreq(fieldWord, s.text) == 0 && len(e.v.startingWith(fieldWord, s.text, 1)) == 0 {
 			_, size := utf8.DecodeRuneInString(s.text)
 			for _, near := range e.v.near(fieldWord, s.text, 1, s.text[:size]) {
 				c.add(f[:s.start] + near.Term + f[s.end:])
