@@ -90,7 +90,7 @@ func (e *expander) spellings(t Term) []candidate {
 				continue
 			}
 			for _, w := range e.v.matching(fieldWord, kanaPattern(s.text), 8) {
-				c.add(cand[:s.start] + w.Term + cand[s.end:])
+				c.add(cand[:s.start] + w + cand[s.end:])
 			}
 		}
 	}
@@ -358,7 +358,7 @@ func (e *expander) typos(t Term) []candidate {
 		if s.kind == segKatakana && utf8.RuneCountInString(s.text) >= 4 && fuzzyLength(s.text) && e.v.docFreq(fieldWord, s.text) == 0 && len(e.v.startingWith(fieldWord, s.text, 1)) == 0 {
 			_, size := utf8.DecodeRuneInString(s.text)
 			for _, near := range e.v.near(fieldWord, s.text, 1, s.text[:size]) {
-				c.add(f[:s.start] + near.Term + f[s.end:])
+				c.add(f[:s.start] + near + f[s.end:])
 			}
 		}
 	}
@@ -373,8 +373,8 @@ func (e *expander) typos(t Term) []candidate {
 		tried[g] = true
 		_, size := utf8.DecodeRuneInString(g)
 		for _, near := range e.v.near(fieldText, g, 1, g[:size]) {
-			if utf8.RuneCountInString(near.Term) == 2 {
-				c.add(f[:at+size] + near.Term[size:] + f[at+len(g):])
+			if utf8.RuneCountInString(near) == 2 {
+				c.add(f[:at+size] + near[size:] + f[at+len(g):])
 			}
 		}
 	})

@@ -3,6 +3,7 @@ package search
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -117,33 +118,37 @@ func (v *vocabulary) textFreq(folded string) uint64 {
 	return least
 }
 
+// maxNear bounds how many near terms one lookup lists.
+const maxNear = 200
+
 // near lists the terms of field that start with prefix and are within edit
-// distance dist of term.
-func (v *vocabulary) near(field, term string, dist int, prefix string) []index.DictEntry {
+// distance dist of term (not term itself).
+func (v *vocabulary) near(field, term string, dist int, prefix string) []string {
 	if v.fuzzy == nil {
 		return nil
 	}
 	d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
-	var out []index.DictEntry
-	for len(out) < 200 {
-		e, err := d.Next()
-		if err != nil || e == nil {
-			break
-		}
-		if e.Term != term {
-			out = append(out, *e)
-		}
-	}
-	return out
+	out := slices.DeleteFunc(terms(d, err, maxNear+1), func(t string) bool { return t == term })
+	return out[:min(len(out), maxNear)]
 }
 
 // startingWith lists up to max terms of field that start with prefix.
 func (v *vocabulary) startingWith(field, prefix string, max int) []string {
 	d, err := v.r.FieldDictPrefix(field, []byte(prefix))
+	return terms(d, err, max)
+}
+
+// matching lists up to max terms of field matching the regular expression.
+func (v *vocabulary) matching(field, re string, max int) []string {
+	if v.regex == nil {
+		return nil
+	}
+	d, err := v.regex.FieldDictRegexp(field, re)
+	return terms(d, err, max)
+}
+
+// terms reads up to max terms from a dictionary iterator and closes it.
+func terms(d index.FieldDict, err error, max int) []string {
 	if err != nil {
 		return nil
 	}
@@ -155,27 +160,6 @@ func (v *vocabulary) startingWith(field, prefix string, max int) []string {
 			break
 		}
 		out = append(out, e.Term)
-	}
-	return out
-}
-
-// matching lists up to max terms of field matching the regular expression.
-func (v *vocabulary) matching(field, re string, max int) []index.DictEntry {
-	if v.regex == nil {
-		return nil
-	}
-	d, err := v.regex.FieldDictRegexp(field, re)
-	if err != nil {
-		return nil
-	}
-	defer d.Close()
-	var out []index.DictEntry
-	for len(out) < max {
-		e, err := d.Next()
-		if err != nil || e == nil {
-			break
-		}
-		out = append(out, *e)
 	}
 	return out
 }
