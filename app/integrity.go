@@ -61,7 +61,7 @@ func (s *Service) startupChecks(ctx context.Context, progress func(IndexProgress
 	// Waits for a catch-up Open started, then compares.
 	s.syncMu.Lock()
 	agree, err := s.indexAgreesLocked(ctx)
-	s.syncMu.Unlock()
+	s.unlockSync(ctx)
 	if ctx.Err() != nil {
 		return
 	}
@@ -196,7 +196,7 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	s.syncMu.Lock()
 	r.Index, err = s.indexAgreesLocked(ctx)
-	s.syncMu.Unlock()
+	s.unlockSync(ctx)
 	if err != nil {
 		return r, fmt.Errorf("compare the index with the database: %w", err)
 	}

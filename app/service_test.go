@@ -112,6 +112,43 @@ func TestSaveDuringACatchUpDoesNotWaitForIt(t *testing.T) {
 	}
 }
 
+// Checking the index against the database holds it still; saves made
+// meanwhile are indexed as soon as the check lets go, not at the next write.
+func TestSavesDuringAnIndexCheckAreIndexedWhenItEnds(t *testing.T) {
+	ctx := context.Background()
+	s := openService(t, t.TempDir())
+	defer s.Close()
+	stop := make(chan struct{})
+	checked := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				checked <- nil
+				return
+			default:
+			}
+			if _, err := s.Verify(ctx); err != nil {
+				checked <- err
+				return
+			}
+		}
+	}()
+	const saves = 30
+	for i := range saves {
+		if _, err := s.SaveEntry(ctx, EntryInput{Title: fmt.Sprintf("点検中のメモ %d", i), Body: "点検の最中に書いた。", Date: "2024-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	if err := <-checked; err != nil {
+		t.Fatal(err)
+	}
+	if got := searchIDs(t, s, "点検"); len(got) != saves {
+		t.Errorf("%d of %d entries saved during checks are found", len(got), saves)
+	}
+}
+
 func TestSecondOpenIsLocked(t *testing.T) {
 	dir := t.TempDir()
 	s := openService(t, dir)
