@@ -21,3 +21,17 @@ func LimitMemory() {
 		debug.SetMemoryLimit(DefaultMemoryLimit)
 	}
 }
+
+// bulkWrites is how many entries an import or rebuild indexes before its
+// end hands the memory it used back to the system.
+const bulkWrites = 1000
+
+// releaseBulkMemory returns to the system the heap a large import or
+// rebuild grew. Go gives it back by itself only over minutes; until then a
+// diary open in the background would hold hundreds of megabytes it no
+// longer uses, on top of the index pages searching reads in.
+func releaseBulkMemory(entries int) {
+	if entries >= bulkWrites {
+		debug.FreeOSMemory()
+	}
+}
