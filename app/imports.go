@@ -184,7 +184,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
 		s.log.Error("index update after import failed; it will be retried", "err", ierr)
 	}
-	releaseBulkMemory(sum.Imported + sum.Updated)
+	s.afterBulk(ctx, sum.Imported+sum.Updated)
 	rejects.close(&sum)
 	return sum, err
 }

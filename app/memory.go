@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"runtime/debug"
 )
@@ -23,15 +24,20 @@ func LimitMemory() {
 }
 
 // bulkWrites is how many entries an import or rebuild indexes before its
-// end hands the memory it used back to the system.
+// end tidies up after it.
 const bulkWrites = 1000
 
-// releaseBulkMemory returns to the system the heap a large import or
-// rebuild grew. Go gives it back by itself only over minutes; until then a
-// diary open in the background would hold hundreds of megabytes it no
-// longer uses, on top of the index pages searching reads in.
-func releaseBulkMemory(entries int) {
-	if entries >= bulkWrites {
-		debug.FreeOSMemory()
+// afterBulk tidies up after an import or rebuild of n entries: the index,
+// left in many segments, is merged into one for quicker searches, and the
+// heap the work grew is handed back to the system, which Go does by itself
+// only over minutes; until then a diary open in the background would hold
+// hundreds of megabytes it no longer uses.
+func (s *Service) afterBulk(ctx context.Context, n int) {
+	if n < bulkWrites {
+		return
 	}
+	if err := s.index.Compact(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("merge the search index after a bulk write", "err", err)
+	}
+	debug.FreeOSMemory()
 }

@@ -334,7 +334,7 @@ func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) e
 	if err != nil {
 		return fmt.Errorf("count entries: %w", err)
 	}
-	defer releaseBulkMemory(stats.Entries) // after the index is let go
+	defer s.afterBulk(ctx, stats.Entries) // after the index is let go
 	s.syncMu.Lock()
 	defer s.unlockSync(ctx)
 	if err := s.index.Reset(); err != nil {

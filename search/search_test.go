@@ -208,6 +208,57 @@ func TestReopenKeepsIndexAndResetEmptiesIt(t *testing.T) {
 	}
 }
 
+// Merging the index after a bulk load changes nothing a search sees, keeps
+// a write made while it runs, and survives a reopen.
+func TestCompactKeepsEverything(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i, d := range fixture { // one batch each: one segment each
+		if err := ix.Apply(ctx, []Document{d}, nil, int64(i+1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queries := []string{"京都", "サーバ", "tag:SRE", "postmortem", "date:2024"}
+	before := map[string][]string{}
+	for _, q := range queries {
+		before[q] = ids(t, ix, Request{Query: q})
+	}
+	done := make(chan error, 1)
+	go func() { done <- ix.Compact(ctx) }()
+	late := Document{ID: "late", Title: "合間の記録", Body: "統合の最中に書いた。", Date: "2025-02-01"}
+	if err := ix.Apply(ctx, []Document{late}, nil, 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if ix, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, q := range queries {
+		if got := ids(t, ix, Request{Query: q}); !slices.Equal(got, before[q]) {
+			t.Errorf("%q after compacting = %v, before %v", q, got, before[q])
+		}
+	}
+	if got := ids(t, ix, Request{Query: "合間"}); !slices.Equal(got, []string{"late"}) {
+		t.Errorf("the entry written while compacting: %v", got)
+	}
+	if seq, _ := ix.Seq(); seq != 6 {
+		t.Errorf("Seq after compacting = %d, want 6", seq)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := ix.Compact(cancelled); err == nil {
+		t.Error("a cancelled compaction reports no error")
+	}
+}
+
 func TestSnippet(t *testing.T) {
 	body := "前置き。" + strings.Repeat("関係のない話。", 30) + "ここで<サーバー>が落ちた & 再起動した。" + strings.Repeat("後日談。", 30)
 	got := Snippet(body, []string{Fold("ｻｰﾊﾞｰ")}, 40)
