@@ -37,6 +37,7 @@ var assets embed.FS
 var icon []byte
 
 func main() {
+	launched := time.Now()
 	// Lets a packaged app say which release it is without opening a window.
 	if len(os.Args) == 2 && os.Args[1] == "--version" {
 		fmt.Println("Tsuzuri", version.String())
@@ -80,6 +81,9 @@ func main() {
 			if v.WindowX != nil && v.WindowY != nil {
 				runtime.WindowSetPosition(ctx, *v.WindowX, *v.WindowY)
 			}
+			runtime.EventsOnce(ctx, "ui:first-screen", func(data ...any) {
+				log.Info("first screen shown", "screen", fmt.Sprint(data...), "since_launch", time.Since(launched).Round(time.Millisecond))
+			})
 			backend.Open()
 		},
 		OnBeforeClose: func(ctx context.Context) bool {

@@ -40,8 +40,14 @@ if [ -z "$window" ]; then
   cat "$out/window.log" >&2
   exit 1
 fi
-# Give the UI time to load and render the first screen.
-sleep 5
+# The UI says when its first screen is drawn (bench-start times it).
+for _ in $(seq 100); do grep -q 'msg="first screen shown"' "$out/window.log" && break; sleep 0.1; done
+if ! grep -q 'msg="first screen shown"' "$out/window.log"; then
+  echo "smoke-window: the first screen was not shown within 10 s of the window; log:" >&2
+  cat "$out/window.log" >&2
+  exit 1
+fi
+sleep 1
 import -display "$display" -window root "$out/window.png"
 colours=$(convert "$out/window.png" -format '%k' info:)
 if [ "$colours" -lt 16 ]; then

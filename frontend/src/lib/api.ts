@@ -81,6 +81,7 @@ type Backend = Record<string, Record<string, Method>>
 
 interface Runtime {
   EventsOn(name: string, cb: (data: unknown) => void): () => void
+  EventsEmit?(name: string, ...data: unknown[]): void
 }
 
 declare global {
@@ -115,6 +116,19 @@ export function on<T>(name: string, cb: (data: T) => void): () => void {
   const rt = runtime ?? window.runtime
   if (!rt) return () => {}
   return rt.EventsOn(name, (data) => cb(data as T))
+}
+
+let firstScreen = false
+
+/**
+ * firstScreenDrawn tells Go, once per window, that the first screen (the
+ * timeline, the empty diary's welcome, or a start-up error) is on screen:
+ * the app logs how long after launch that was, which bench-start reads.
+ */
+export function firstScreenDrawn(what: string): void {
+  if (firstScreen) return
+  firstScreen = true
+  requestAnimationFrame(() => (runtime ?? window.runtime)?.EventsEmit?.('ui:first-screen', what))
 }
 
 export const api = {

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Start-up on a large diary: launch the built app under Xvfb on a data folder
+# of ENTRIES entries (synth.py; 100,000 unless set), RUNS times, and time each
+# launch until the timeline is on screen (the app logs "first screen shown"
+# once the UI has drawn it). Then, with the app left alone, its
+# resident memory: the Go process, and with WebKit's processes.
+# The first run of a day also makes the day's backup in the background.
+set -euo pipefail
+bin=${1:-build/bin/tsuzuri}
+entries=${ENTRIES:-100000}
+runs=${RUNS:-5}
+idle=${IDLE_SECONDS:-20}
+corpus=${CORPUS:-../shared/corpus}
+diary=${BENCH_DIARY:-${XDG_CACHE_HOME:-$HOME/.cache}/tsuzuri-bench/diary-$entries}
+
+tmp=$(mktemp -d)
+app_pid= xvfb_pid=
+trap 'kill $app_pid $xvfb_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+if [ ! -f "$diary/tsuzuri.db" ]; then
+  echo "bench-start: making a diary of $entries entries in $diary (once)…"
+  go build -o "$tmp/cli" ./cmd/tsuzuri
+  python3 "$corpus/synth.py" "$corpus/dev.jsonl.gz" "$entries" >"$tmp/synth.jsonl"
+  mkdir -p "$diary"
+  "$tmp/cli" --data "$diary" import "$tmp/synth.jsonl" >/dev/null
+  rm "$tmp/synth.jsonl"
+fi
+
+display=:$((90 + RANDOM % 100))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
+xvfb_pid=$!
+for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+export DISPLAY=$display HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data
+export TSUZURI_DATA=$diary LANG=ja_JP.UTF-8
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 LIBGL_ALWAYS_SOFTWARE=1
+mkdir -p "$HOME"
+
+rss_mb() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+times=()
+for run in $(seq "$runs"); do
+  log=$tmp/run$run.log
+  start=$(date +%s%3N)
+  "$bin" >"$log" 2>&1 &
+  app_pid=$!
+  shown=""
+  for _ in $(seq 600); do
+    shown=$(grep -m1 'msg="first screen shown"' "$log" || true)
+    [ -n "$shown" ] && break
+    kill -0 "$app_pid" 2>/dev/null || break
+    sleep 0.02
+  done
+  end=$(date +%s%3N)
+  if [ -z "$shown" ]; then
+    echo "bench-start: run $run: no first screen within 12 s; log:" >&2
+    cat "$log" >&2
+    exit 1
+  fi
+  if [[ "$shown" != *screen=timeline* ]]; then
+    echo "bench-start: run $run showed another first screen than the timeline: $shown" >&2
+    exit 1
+  fi
+  ms=$((end - start))
+  times+=("$ms")
+  echo "run $run: first screen ${ms} ms after launch (${shown##*since_launch=} from main)"
+  if [ "$run" = "$runs" ]; then
+    sleep "$idle"
+    core=$(rss_mb "$app_pid")
+    all=$core
+    for child in $(pgrep -P "$app_pid" 2>/dev/null); do
+      all=$((all + $(rss_mb "$child")))
+    done
+    echo "idle after ${idle} s: core RSS ${core} MB, with WebKit's processes ${all} MB"
+  fi
+  kill "$app_pid" 2>/dev/null || true
+  wait "$app_pid" 2>/dev/null || true
+  app_pid=
+done
+sorted=$(printf '%s\n' "${times[@]}" | sort -n)
+median=$(echo "$sorted" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+echo "start-up on $entries entries: median ${median} ms, slowest $(echo "$sorted" | tail -1) ms over $runs launches"
