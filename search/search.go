@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -139,24 +140,30 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 
 // run searches bq and adds its hits, total and facets to res.
 func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bool, req Request, limit, offset int, match string) error {
-	size := max(limit, 0)
+	limit = max(limit, 0)
+	sample := 0
 	if req.Facets {
-		size = max(size, facetSample)
+		sample = facetSample
 	}
-	sr := bleve.NewSearchRequestOptions(bq, size, offset, false)
+	var out *bleve.SearchResult
+	var page search.DocumentMatchCollection
+	var err error
+	first := 0 // where out.Hits start among all hits
 	if req.Sort == "date" || !scored {
+		first = offset
+		sr := bleve.NewSearchRequestOptions(bq, max(limit, sample), offset, false)
 		sr.SortBy([]string{"-" + fieldDate, "-_id"})
-	} else {
-		sr.SortBy([]string{"-_score", "-" + fieldDate})
-	}
-	out, err := ix.idx.SearchInContext(ctx, sr)
-	if err != nil {
+		if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
+			return fmt.Errorf("search %q: %w", req.Query, err)
+		}
+		page = out.Hits[:min(len(out.Hits), limit)]
+	} else if out, page, err = ix.byRelevance(ctx, bq, limit, offset, sample); err != nil {
 		return fmt.Errorf("search %q: %w", req.Query, err)
 	}
-	res.Total += out.Total
-	for _, h := range out.Hits[:min(len(out.Hits), max(limit, 0))] {
+	for _, h := range page {
 		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: match})
 	}
+	res.Total += out.Total
 	if !req.Facets || out.Total == 0 {
 		return nil
 	}
@@ -164,7 +171,7 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	// reading each one's tags and year costs more than the search itself,
 	// and the top results give the same picture.
 	fq := bq
-	if all := offset == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
+	if all := first == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
 		// Counting the hits in hand is cheaper than searching again.
 		ids := make([]string, len(out.Hits))
 		for i, h := range out.Hits {
@@ -191,6 +198,91 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 			res.Years = addFacet(res.Years, t.Term, t.Count)
 		}
 		sort.Slice(res.Years, func(i, j int) bool { return res.Years[i].Name > res.Years[j].Name })
+	}
+	return nil
+}
+
+// byRelevance finds the hits up to the end of the page (offset+limit),
+// best first and the newer first among equal scores, and at least sample
+// of them for facets; page is the part from offset. Sorting every match by
+// score and date would read the date of each of them, which for a word in
+// most entries was a third of the search; so Bleve sorts by score alone and
+// only runs of equal scores that reach into the page are put in date order.
+// A run that crosses the page's end is fetched whole first, as which of it
+// belong on the page depends on the dates of all of it.
+func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset, sample int) (out *bleve.SearchResult, page search.DocumentMatchCollection, err error) {
+	end := offset + limit
+	for size := max(end+1, sample); ; size *= 2 {
+		if size > maxTiedFetch {
+			// Scores this flat are better sorted with the date at once.
+			sr := bleve.NewSearchRequestOptions(bq, max(end, sample), 0, false)
+			sr.SortBy([]string{"-_score", "-" + fieldDate})
+			if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
+				return nil, nil, err
+			}
+			end = min(end, len(out.Hits))
+			return out, out.Hits[min(offset, end):end], nil
+		}
+		sr := bleve.NewSearchRequestOptions(bq, size, 0, false)
+		sr.SortBy([]string{"-_score"})
+		if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
+			return nil, nil, err
+		}
+		hits := out.Hits
+		if end >= len(hits) || end == 0 || hits[end-1].Score != hits[len(hits)-1].Score || uint64(len(hits)) == out.Total {
+			break
+		}
+	}
+	hits := out.Hits
+	end = min(end, len(hits))
+	// The runs of equal scores that reach into the page, whole.
+	from, to := min(offset, end), end
+	for from > 0 && from < end && hits[from-1].Score == hits[from].Score {
+		from--
+	}
+	for to > from && to < len(hits) && hits[to].Score == hits[to-1].Score {
+		to++
+	}
+	if err := ix.newestFirstAmongTies(ctx, hits[from:to]); err != nil {
+		return nil, nil, err
+	}
+	return out, hits[min(offset, end):end], nil
+}
+
+// maxTiedFetch bounds how many hits byRelevance fetches to see a run of
+// equal scores whole.
+const maxTiedFetch = 4096
+
+// newestFirstAmongTies puts each run of hits with the same score in date
+// order, newest first, as a sort by score and date would have.
+func (ix *Index) newestFirstAmongTies(ctx context.Context, hits search.DocumentMatchCollection) error {
+	var tied []string
+	for i := range hits {
+		if (i > 0 && hits[i-1].Score == hits[i].Score) || (i+1 < len(hits) && hits[i+1].Score == hits[i].Score) {
+			tied = append(tied, hits[i].ID)
+		}
+	}
+	if len(tied) == 0 {
+		return nil
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(tied), len(tied), 0, false)
+	sr.SortBy([]string{"-" + fieldDate})
+	byDate, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return fmt.Errorf("order tied results by date: %w", err)
+	}
+	rank := make(map[string]int, len(byDate.Hits))
+	for i, h := range byDate.Hits {
+		rank[h.ID] = i
+	}
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && hits[j].Score == hits[i].Score {
+			j++
+		}
+		run := hits[i:j]
+		sort.SliceStable(run, func(a, b int) bool { return rank[run[a].ID] < rank[run[b].ID] })
+		i = j
 	}
 	return nil
 }

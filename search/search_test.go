@@ -208,6 +208,43 @@ func TestReopenKeepsIndexAndResetEmptiesIt(t *testing.T) {
 	}
 }
 
+// Among results that score the same, the newer comes first, on every page:
+// when a run of equal scores crosses the edge of a page, which of them are
+// on it depends on their dates too.
+func TestEqualScoresAreNewestFirstOnEveryPage(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	// The same note on days indexed out of order, and one that scores
+	// higher (the word twice) and one lower (a longer note).
+	days := []string{"2021-05-01", "2024-01-09", "2019-12-31", "2023-07-07", "2020-02-02", "2022-03-03"}
+	var docs []Document
+	for i, d := range days {
+		docs = append(docs, Document{ID: "same-" + d, Title: "日記", Body: "朝の散歩で紫陽花を見た。", Date: d})
+		if i == 2 {
+			docs = append(docs, Document{ID: "twice", Title: "日記", Body: "紫陽花、紫陽花。", Date: "2018-01-01"})
+		}
+	}
+	docs = append(docs, Document{ID: "long", Title: "日記", Body: "長い一日だった。会議が三つあり、その合間に駅前の花屋で紫陽花を買って、帰ってから夕飯を作った。", Date: "2025-01-01"})
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"twice", "same-2024-01-09", "same-2023-07-07", "same-2022-03-03", "same-2021-05-01", "same-2020-02-02", "same-2019-12-31", "long"}
+	if got := ids(t, ix, Request{Query: "紫陽花"}); !slices.Equal(got, want) {
+		t.Fatalf("all on one page:\n got %v\nwant %v", got, want)
+	}
+	for _, size := range []int{1, 2, 3, 5} {
+		for offset := 0; offset < len(want); offset += size {
+			got := ids(t, ix, Request{Query: "紫陽花", Limit: size, Offset: offset})
+			if w := want[offset:min(offset+size, len(want))]; !slices.Equal(got, w) {
+				t.Errorf("page of %d from %d = %v, want %v", size, offset, got, w)
+			}
+		}
+	}
+}
+
 // Merging the index after a bulk load changes nothing a search sees, keeps
 // a write made while it runs, and survives a reopen.
 func TestCompactKeepsEverything(t *testing.T) {
