@@ -46,6 +46,11 @@ func (s *Service) Damaged() string { return s.store.ReadOnly() }
 // the database is rebuilt, and the day's backup is made. A damaged
 // database is not backed up: pruning could push a good backup out.
 func (s *Service) startupChecks(ctx context.Context, progress func(IndexProgress)) {
+	defer func() {
+		if ctx.Err() == nil {
+			releaseStartupGarbage()
+		}
+	}()
 	problems, err := s.store.QuickCheck(ctx)
 	if ctx.Err() != nil {
 		return

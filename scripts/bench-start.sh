@@ -70,7 +70,8 @@ for run in $(seq "$runs"); do
     for child in $(pgrep -P "$app_pid" 2>/dev/null); do
       all=$((all + $(rss_mb "$child")))
     done
-    echo "idle after ${idle} s: core RSS ${core} MB, with WebKit's processes ${all} MB"
+    detail=$(awk '/^Rss(Anon|File):/ { printf "%s %d MB ", $1, $2 / 1024 }' "/proc/$app_pid/status")
+    echo "idle after ${idle} s: core RSS ${core} MB (${detail% }), with WebKit's processes ${all} MB"
   fi
   kill "$app_pid" 2>/dev/null || true
   wait "$app_pid" 2>/dev/null || true
