@@ -107,6 +107,19 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	defer v.close()
 	e := &expander{v: v, synonyms: ix.synonyms(), typed: cleanQuery(req.Query)}
+	// Variant hits leave out the literal ones. When those are all on this
+	// page, leaving out their ids is cheaper than matching the query again.
+	var literal query.Query = bq
+	if offset == 0 && uint64(len(res.Hits)) == exact {
+		literal = nil
+		if exact > 0 {
+			ids := make([]string, len(res.Hits))
+			for i, h := range res.Hits {
+				ids[i] = h.ID
+			}
+			literal = bleve.NewDocIDQuery(ids)
+		}
+	}
 	for _, round := range []func(Query) (Query, []string, string){e.spellingRound, e.typoRound, e.partsRound} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -121,7 +134,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		b := bleve.NewBooleanQuery()
 		b.AddMust(alt)
-		b.AddMustNot(bq)
+		if literal != nil {
+			b.AddMustNot(literal)
+		}
 		if err := ix.run(ctx, res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
 			return nil, err
 		}
