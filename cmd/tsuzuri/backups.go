@@ -26,12 +26,9 @@ func runBackups(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 0 {
 		return usageError{"backups takes no arguments"}
 	}
-	dir := e.dataDir
-	if dir == "" {
-		var err error
-		if dir, err = app.DefaultDataDir(); err != nil {
-			return err
-		}
+	dir, err := e.dataFolder()
+	if err != nil {
+		return err
 	}
 	list, err := app.ListBackups(dir)
 	if err != nil {

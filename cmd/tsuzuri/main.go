@@ -37,6 +37,15 @@ type env struct {
 	stderr  io.Writer
 }
 
+// dataFolder is the folder --data names, or the default one, for the
+// subcommands that work on its files without opening the diary.
+func (e *env) dataFolder() (string, error) {
+	if e.dataDir != "" {
+		return e.dataDir, nil
+	}
+	return app.DefaultDataDir()
+}
+
 // open opens the data folder for a subcommand that needs it.
 func (e *env) open(ctx context.Context) (*app.Service, error) {
 	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -79,12 +79,9 @@ func runRestore(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usageError{"name the backup file to restore"}
 	}
-	dir := e.dataDir
-	if dir == "" {
-		var err error
-		if dir, err = app.DefaultDataDir(); err != nil {
-			return err
-		}
+	dir, err := e.dataFolder()
+	if err != nil {
+		return err
 	}
 	if *replace {
 		before, err := app.RestoreBackup(ctx, dir, fs.Arg(0), time.Now())

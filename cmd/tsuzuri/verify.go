@@ -138,10 +138,7 @@ func printVerify(e *env, v verifyJSON) {
 func first(s []string) []string { return s[:min(len(s), 10)] }
 
 func latestBackup(e *env) string {
-	dir := e.dataDir
-	if dir == "" {
-		dir, _ = app.DefaultDataDir()
-	}
+	dir, _ := e.dataFolder()
 	if list, err := app.ListBackups(dir); err == nil && len(list) > 0 {
 		return list[0].Path
 	}
