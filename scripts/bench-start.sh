@@ -6,6 +6,7 @@
 # resident memory: the Go process, and with WebKit's processes.
 # The first run of a day also makes the day's backup in the background.
 set -euo pipefail
+. "$(dirname "$0")/headless.sh"
 bin=${1:-build/bin/tsuzuri}
 entries=${ENTRIES:-100000}
 runs=${RUNS:-5}
@@ -26,14 +27,9 @@ if [ ! -f "$diary/tsuzuri.db" ]; then
   rm "$tmp/synth.jsonl"
 fi
 
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
-xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
-export DISPLAY=$display HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data
-export TSUZURI_DATA=$diary LANG=ja_JP.UTF-8
-export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 LIBGL_ALWAYS_SOFTWARE=1
-mkdir -p "$HOME"
+start_xvfb
+export DISPLAY=$display TSUZURI_DATA=$diary
+window_env "$tmp"
 
 rss_mb() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 

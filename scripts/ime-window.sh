@@ -11,6 +11,7 @@
 # Screenshots go to out/ime-*.png. Skips (exit 0) when the IME session
 # script or the fcitx5/mozc packages are missing.
 set -euo pipefail
+. "$(dirname "$0")/headless.sh"
 bin=${1:-build/bin/tsuzuri}
 out=${OUT:-out}
 ime=${IME_SESSION:-../shared/ime/ime-session.sh}
@@ -42,10 +43,8 @@ printf '%s\n' '{"id":"seed","title":"サーバー移行","body":"本番サーバ
 TSUZURI_DATA=$tmp/diary "$tmp/tsuzuri" import "$tmp/seed.jsonl" >/dev/null
 
 eval "$(bash "$ime" "$display")"
-export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data
-export TSUZURI_DATA=$tmp/diary LANG=ja_JP.UTF-8 TSUZURI_LOG=debug
-export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 LIBGL_ALWAYS_SOFTWARE=1
-mkdir -p "$HOME"
+export TSUZURI_DATA=$tmp/diary TSUZURI_LOG=debug
+window_env "$tmp"
 log=$out/ime-window.log
 "$bin" >"$log" 2>&1 &
 app_pid=$!

@@ -6,6 +6,7 @@
 # note must be in the data folder once the app has exited.
 # The screenshots are kept in out/ (git-ignored) to look at.
 set -euo pipefail
+. "$(dirname "$0")/headless.sh"
 bin=${1:-build/bin/tsuzuri}
 out=${OUT:-out}
 mkdir -p "$out"
@@ -16,16 +17,9 @@ trap 'kill $app_pid $xvfb_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 # it reads the data folder after the app has quit.
 go build -o "$tmp/tsuzuri" ./cmd/tsuzuri
 
-display=:$((90 + RANDOM % 100))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp &
-xvfb_pid=$!
-for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
-
-export DISPLAY=$display HOME=$tmp/home XDG_CONFIG_HOME=$tmp/config XDG_DATA_HOME=$tmp/data
-export TSUZURI_DATA=$tmp/diary LANG=ja_JP.UTF-8
-# WebKitGTK in a root container without a GPU: no sandbox, no compositing.
-export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_SANDBOX_THIS_IS_DANGEROUS=1 LIBGL_ALWAYS_SOFTWARE=1
-mkdir -p "$HOME"
+start_xvfb
+export DISPLAY=$display TSUZURI_DATA=$tmp/diary
+window_env "$tmp"
 dbus-run-session -- "$bin" >"$out/window.log" 2>&1 &
 app_pid=$!
 
