@@ -123,9 +123,9 @@ bench-start: build
 bench-crash:
 	$(GO) run ./cmd/crashharness -kills 1000
 
-# Search's dictionaries (lexicon/*.tsv.gz) are generated from pinned sources
-# and committed, as x/text does with its tables; this regenerates them. The
-# UniDic version is pinned in lexicon/gen/go.mod.
+# Search's dictionaries (lexicon/*.tsv.gz, search/analyser.dict) are generated
+# from pinned sources and committed, as x/text does with its tables; this
+# regenerates them. The UniDic and IPA versions are pinned in lexicon/gen/go.mod.
 SUDACHI_SYNONYMS := sudachi-synonyms-dictionary@18.0.0
 lexicon:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \

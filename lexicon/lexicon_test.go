@@ -61,12 +61,54 @@ func TestParseGroups(t *testing.T) {
 	}
 }
 
-func BenchmarkLoad(b *testing.B) {
+// Every line of every table is found by its key, with its own values, and
+// keys that fall between, before or after the table's are not found.
+func TestTablesFindEveryKey(t *testing.T) {
+	for name, tab := range map[string]table{"variants": variants, "readings": readings, "yomi": yomi, "loans": loans} {
+		lines := strings.Split(strings.TrimSuffix(string(tab), "\n"), "\n")
+		if len(lines) < 1000 {
+			t.Fatalf("%s: only %d lines", name, len(lines))
+		}
+		for _, line := range lines {
+			key, values, _ := strings.Cut(line, "\t")
+			if got := tab.get(key); strings.Join(got, "\t") != values {
+				t.Fatalf("%s: get(%q) = %v, want %q", name, key, got, values)
+			}
+			if !tab.has(key) {
+				t.Fatalf("%s: has(%q) = false", name, key)
+			}
+			if got := tab.get(key + "\x00"); got != nil {
+				t.Fatalf("%s: get of a key just after %q = %v", name, key, got)
+			}
+		}
+		if tab.get("") != nil || tab.get("\U0010FFFF") != nil {
+			t.Errorf("%s: keys before the first or after the last are found", name)
+		}
+	}
+}
+
+func TestTableEdges(t *testing.T) {
+	tab := table("b\t1\nc\t2\t3\nd\t4\n")
+	tests := []struct {
+		key  string
+		want []string
+	}{{"a", nil}, {"b", []string{"1"}}, {"c", []string{"2", "3"}}, {"cc", nil}, {"d", []string{"4"}}, {"e", nil}}
+	for _, tt := range tests {
+		if got := tab.get(tt.key); !slices.Equal(got, tt.want) {
+			t.Errorf("get(%q) = %v, want %v", tt.key, got, tt.want)
+		}
+	}
+	if table("").get("a") != nil || table("").has("") {
+		t.Error("the empty table finds something")
+	}
+	if got := table("x\ty").get("x"); !slices.Equal(got, []string{"y"}) {
+		t.Errorf("a last line without a newline: get = %v", got)
+	}
+}
+
+func BenchmarkVariants(b *testing.B) {
 	for b.Loop() {
-		t := &tables{}
-		t.variants = decode(variantsGz)
-		t.readings = decode(readingsGz)
-		t.yomi = decode(yomiGz)
-		t.loans = decode(loanwordsGz)
+		Variants("打合せ")
+		Words("しょうがい")
 	}
 }

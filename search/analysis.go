@@ -1,14 +1,17 @@
 package search
 
 import (
+	"archive/zip"
+	_ "embed"
+	"fmt"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/dict"
-	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 
-	"github.com/tsuzuri/tsuzuri/lexicon"
+	"github.com/tsuzuri/tsuzuri/internal/embedded"
 )
 
 // The index has two views of the text.
@@ -238,6 +241,16 @@ func kanjiWords(run []byte, from, to int, fn func(word []byte)) {
 	}
 }
 
+// analyserDict is the IPA dictionary (kagome-dict/ipa) cut down by
+// lexicon/gen to what finding word boundaries needs: no parts of speech,
+// base forms or readings, since only surfaces are read. That leaves a third
+// of the package's 12 MB in the binary and keeps the features (over 110 MB
+// decoded) out of the heap. The cuts are the same (checked over the whole
+// dev corpus).
+//
+//go:embed analyser.dict
+var analyserDict string
+
 var (
 	kagomeOnce sync.Once
 	kagome     *tokenizer.Tokenizer
@@ -245,18 +258,10 @@ var (
 )
 
 // analyse cuts s into dictionary words (surface forms, in order). The
-// dictionary is loaded once per process, on first use, without its word
-// features (part of speech, readings): only surfaces are used, and the
-// features were about 110 MB of the heap. The cuts are the same (checked
-// over the whole dev corpus).
+// dictionary is loaded once per process, on first use.
 func analyse(s string) []string {
 	kagomeOnce.Do(func() {
-		d := ipa.DictShrink()
-		// Parts of speech are features too (12 MB of heap), read only by a
-		// token's feature methods. The package keeps this one copy, and
-		// nothing else in the process asks for them.
-		d.POSTable = dict.POSTable{}
-		kagome, kagomeErr = tokenizer.New(d, tokenizer.OmitBosEos())
+		kagome, kagomeErr = loadAnalyser()
 	})
 	if kagomeErr != nil {
 		return nil
@@ -269,12 +274,24 @@ func analyse(s string) []string {
 	return out
 }
 
-// Warm loads the dictionaries search uses (the analyser's and the
-// lexicon), which otherwise load on the first search that needs them: a few
-// hundred milliseconds a person typing would wait for.
+func loadAnalyser() (*tokenizer.Tokenizer, error) {
+	zr, err := zip.NewReader(strings.NewReader(analyserDict), int64(len(analyserDict)))
+	if err != nil {
+		return nil, fmt.Errorf("analyser dictionary: %w", err)
+	}
+	d, err := dict.Load(zr, false)
+	if err != nil {
+		return nil, fmt.Errorf("analyser dictionary: %w", err)
+	}
+	embedded.Release(analyserDict)
+	return tokenizer.New(d, tokenizer.OmitBosEos())
+}
+
+// Warm loads the analyser's dictionary, which otherwise loads on the first
+// search that needs it: a few hundred milliseconds a person typing would
+// wait for. (The lexicon needs no loading: it is searched where it lies.)
 func Warm() {
 	analyse("")
-	lexicon.Load()
 }
 
 // words caches the analyser's cuts of kanji runs. The same compounds come
@@ -292,12 +309,11 @@ type wordShard struct {
 	m  map[string][]string
 }
 
+// newWordCache leaves its maps to grow with use: made at their full size
+// they were 15 MB of the heap from the start, raising every collection's
+// goal by as much, for a cache that fills only while notes are indexed.
 func newWordCache(shards, perShard int) *wordCache {
-	c := &wordCache{shards: make([]wordShard, shards), limit: perShard}
-	for i := range c.shards {
-		c.shards[i].m = make(map[string][]string, perShard)
-	}
-	return c
+	return &wordCache{shards: make([]wordShard, shards), limit: perShard}
 }
 
 func (c *wordCache) get(s []byte) []string {
@@ -314,6 +330,9 @@ func (c *wordCache) get(s []byte) []string {
 	}
 	got = analyse(string(s))
 	shard.mu.Lock()
+	if shard.m == nil {
+		shard.m = make(map[string][]string)
+	}
 	if len(shard.m) >= c.limit {
 		// Forgetting a whole shard is cruder than LRU but costs nothing
 		// per hit, and the common words are back within a few entries.

@@ -13,14 +13,19 @@
 //   - SudachiDict's synonym dictionary, npm sudachi-synonyms-dictionary
 //     18.0.0: spelling variants, abbreviations and alphabetic forms of one
 //     lexeme (same vocabulary number within a group).
+//   - The IPA dictionary as packaged by github.com/ikawaha/kagome-dict/ipa
+//     (version in go.mod): search's analyser dictionary, written to
+//     search/analyser.dict without the word features search never reads.
 package main
 
 import (
+	"archive/zip"
 	"bufio"
-	"compress/gzip"
+	"compress/flate"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
 	"path/filepath"
@@ -31,6 +36,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ikawaha/kagome-dict/dict"
+	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome-dict/uni"
 
 	"github.com/tsuzuri/tsuzuri/search"
@@ -49,6 +55,7 @@ const (
 func main() {
 	sudachi := flag.String("sudachi", "", "path to sudachi-synonyms-dictionary.json")
 	out := flag.String("out", "..", "folder to write the tables to")
+	analyser := flag.String("analyser", "../../search/analyser.dict", "file to write search's analyser dictionary to")
 	flag.Parse()
 	if *sudachi == "" {
 		log.Fatal("gen: -sudachi is required")
@@ -59,16 +66,51 @@ func main() {
 		log.Fatal(err)
 	}
 	for name, table := range map[string]map[string]set{
-		"variants.tsv.gz":  t.variants,
-		"readings.tsv.gz":  t.readings,
-		"yomi.tsv.gz":      t.yomi,
-		"loanwords.tsv.gz": t.loans,
+		"variants.tsv":  t.variants,
+		"readings.tsv":  t.readings,
+		"yomi.tsv":      t.yomi,
+		"loanwords.tsv": t.loans,
 	} {
 		if err := write(filepath.Join(*out, name), table); err != nil {
 			log.Fatal(err)
 		}
 		fmt.Printf("%s: %d keys\n", name, len(table))
 	}
+	if err := writeAnalyser(*analyser); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// writeAnalyser saves the IPA dictionary with only what cutting text into
+// words needs. Search reads token surfaces alone, so the word features
+// (parts of speech, base forms, readings) would be a third of the app's
+// binary spent on nothing, and a 12 MB copy at every start.
+func writeAnalyser(path string) error {
+	d := ipa.DictShrink()
+	d.POSTable = dict.POSTable{}
+	d.Contents = nil
+	d.ContentsMeta = nil
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestCompression)
+	})
+	if err := d.Save(zw); err != nil {
+		return fmt.Errorf("analyser dictionary: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d bytes\n", filepath.Base(path), st.Size())
+	return f.Close()
 }
 
 type set map[string]bool
@@ -213,7 +255,7 @@ func (t *tables) readSudachi(path string) error {
 	return nil
 }
 
-// write stores a table as sorted lines "key\tvalue\tvalue…", gzipped.
+// write stores a table as sorted lines "key\tvalue\tvalue…".
 func write(path string, m map[string]set) error {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -227,8 +269,8 @@ func write(path string, m map[string]set) error {
 		return err
 	}
 	defer f.Close()
-	zw, _ := gzip.NewWriterLevel(f, gzip.BestCompression)
-	w := bufio.NewWriter(zw)
+	// Plain sorted text: the app searches it where it lies in the binary.
+	w := bufio.NewWriter(f)
 	for _, k := range keys {
 		values := make([]string, 0, len(m[k]))
 		for v := range m[k] {
@@ -240,9 +282,6 @@ func write(path string, m map[string]set) error {
 		fmt.Fprintf(w, "%s\t%s\n", k, strings.Join(values, "\t"))
 	}
 	if err := w.Flush(); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
 		return err
 	}
 	return f.Close()
