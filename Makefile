@@ -123,7 +123,7 @@ bench-start: build
 bench-crash:
 	$(GO) run ./cmd/crashharness -kills 1000
 
-# Search's dictionaries (lexicon/*.tsv.gz, search/analyser.dict) are generated
+# Search's dictionaries (lexicon/*.tsv, search/analyser.dict) are generated
 # from pinned sources and committed, as x/text does with its tables; this
 # regenerates them. The UniDic and IPA versions are pinned in lexicon/gen/go.mod.
 SUDACHI_SYNONYMS := sudachi-synonyms-dictionary@18.0.0

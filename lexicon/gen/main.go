@@ -82,9 +82,10 @@ func main() {
 }
 
 // writeAnalyser saves the IPA dictionary with only what cutting text into
-// words needs. Search reads token surfaces alone, so the word features
-// (parts of speech, base forms, readings) would be a third of the app's
-// binary spent on nothing, and a 12 MB copy at every start.
+// words needs. Search reads token surfaces alone; without the word features
+// (parts of speech, base forms, readings) the dictionary is 8 MB instead of
+// the package's 11.7, and the app reads it where it lies in the binary
+// instead of copying the package's whole archive at every start.
 func writeAnalyser(path string) error {
 	d := ipa.DictShrink()
 	d.POSTable = dict.POSTable{}
