@@ -63,8 +63,8 @@ func (t table) nextLine(i int) int {
 func (t table) search(key string) int {
 	lo, hi := 0, len(t) // both line starts; the answer lies in [lo, hi]
 	for lo < hi {
+		// lo is a line start, so backing up never goes below it.
 		mid := strings.LastIndexByte(string(t[:lo+(hi-lo)/2]), '\n') + 1
-		mid = max(mid, lo)
 		if t.keyAt(mid) < key {
 			lo = t.nextLine(mid)
 		} else {
