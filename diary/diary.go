@@ -40,6 +40,11 @@ type Entry struct {
 	CreatedAt time.Time  `json:"createdAt"`
 	UpdatedAt time.Time  `json:"updatedAt"`
 	DeletedAt *time.Time `json:"deletedAt,omitempty"`
+
+	// Conflicts counts the other texts of this entry, written on other
+	// computers without seeing this one, that the person has not chosen
+	// between yet (sync only).
+	Conflicts int `json:"conflicts,omitempty"`
 }
 
 // Comment is a reader's comment kept with an imported entry.

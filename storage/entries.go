@@ -79,7 +79,7 @@ func (s *Store) saveMany(ctx context.Context, entries []diary.Entry, fold time.D
 	results := make([]SaveResult, len(entries))
 	now := s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		w := &writer{tx: tx, tags: map[string]int64{}, fold: fold}
+		w := &writer{tx: tx, tags: map[string]int64{}, fold: fold, clock: &s.clock}
 		defer w.close()
 		if err := w.prefetch(ctx, entries); err != nil {
 			return err
@@ -204,6 +204,11 @@ type writer struct {
 	tags  map[string]int64 // lower-cased name → id, cached for the batch
 	fold  time.Duration    // see saveMany
 
+	// clock stamps a version of each write while sync is on; overHeads
+	// makes the version resolve a conflict (written over every head).
+	clock     *syncClock
+	overHeads bool
+
 	// The batch's existing entries, read in a few queries up front rather
 	// than three a save, and kept current as the batch is saved.
 	known    map[string]*diary.Entry // id → entry
@@ -298,6 +303,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 	if err != nil {
 		return SaveResult{}, err
 	}
+	kept := false
 	if old == nil {
 		if e.ID == "" {
 			e.ID = newID(now)
@@ -334,7 +340,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 			return SaveResult{}, fmt.Errorf("update entry %s: %w", e.ID, err)
 		}
 		if textChanged(*old, e) {
-			if err := w.keepRevision(ctx, *old, now); err != nil {
+			if kept, err = w.keepRevision(ctx, *old, now); err != nil {
 				return SaveResult{}, err
 			}
 		}
@@ -343,6 +349,9 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 		return SaveResult{}, err
 	}
 	if err := w.writeComments(ctx, e.ID, e.Comments, old != nil); err != nil {
+		return SaveResult{}, err
+	}
+	if err := w.recordLocal(ctx, e, old, Live, !kept, w.overHeads, now); err != nil {
 		return SaveResult{}, err
 	}
 	saved := e
@@ -439,6 +448,11 @@ func (s *Store) Get(ctx context.Context, id string) (diary.Entry, error) {
 	if len(found) == 0 {
 		return diary.Entry{}, diary.Errorf(diary.ENotFound, "There is no entry with id %q.", id)
 	}
+	if _, ok := s.clock.enabled(); ok {
+		if err := s.read.QueryRowContext(ctx, "SELECT conflicts FROM entries WHERE id = ?", id).Scan(&found[0].Conflicts); err != nil {
+			return diary.Entry{}, fmt.Errorf("count conflicts of %s: %w", id, err)
+		}
+	}
 	return found[0], nil
 }
 
@@ -459,56 +473,54 @@ func (s *Store) GetMany(ctx context.Context, ids []string) (map[string]diary.Ent
 
 // Trash moves an entry to the trash. Trashing a trashed entry does nothing.
 func (s *Store) Trash(ctx context.Context, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var deleted sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT deleted_at FROM entries WHERE id = ?", id).Scan(&deleted); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return diary.Errorf(diary.ENotFound, "There is no entry with id %q.", id)
-			}
-			return fmt.Errorf("find entry %s: %w", id, err)
-		}
-		if deleted.Valid {
-			return nil
-		}
-		seq, err := nextSeq(ctx, tx)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE entries SET deleted_at = ?, seq = ? WHERE id = ?", s.now().UnixMilli(), seq, id); err != nil {
-			return fmt.Errorf("trash entry %s: %w", id, err)
-		}
-		return nil
-	})
+	return s.setDeleted(ctx, id, true)
 }
 
 // Restore brings an entry back from the trash. Restoring an entry that is
 // not in the trash does nothing.
 func (s *Store) Restore(ctx context.Context, id string) error {
+	return s.setDeleted(ctx, id, false)
+}
+
+func (s *Store) setDeleted(ctx context.Context, id string, trash bool) error {
+	now := s.now()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var deleted sql.NullInt64
-		if err := tx.QueryRowContext(ctx, "SELECT deleted_at FROM entries WHERE id = ?", id).Scan(&deleted); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return diary.Errorf(diary.ENotFound, "There is no entry with id %q; it may have been deleted for good.", id)
-			}
-			return fmt.Errorf("find entry %s: %w", id, err)
+		found, err := loadEntries(ctx, tx, []string{id})
+		if err != nil {
+			return err
 		}
-		if !deleted.Valid {
+		if len(found) == 0 {
+			if trash {
+				return diary.Errorf(diary.ENotFound, "There is no entry with id %q.", id)
+			}
+			return diary.Errorf(diary.ENotFound, "There is no entry with id %q; it may have been deleted for good.", id)
+		}
+		e := found[0]
+		if (e.DeletedAt != nil) == trash {
 			return nil
 		}
 		seq, err := nextSeq(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "UPDATE entries SET deleted_at = NULL, seq = ? WHERE id = ?", seq, id); err != nil {
-			return fmt.Errorf("restore entry %s: %w", id, err)
+		var deleted any
+		state := Live
+		if trash {
+			deleted, state = now.UnixMilli(), Trashed
 		}
-		return nil
+		if _, err := tx.ExecContext(ctx, "UPDATE entries SET deleted_at = ?, seq = ? WHERE id = ?", deleted, seq, id); err != nil {
+			return fmt.Errorf("move entry %s (trash: %v): %w", id, trash, err)
+		}
+		w := &writer{tx: tx, clock: &s.clock}
+		defer w.close()
+		return w.recordLocal(ctx, e, &e, state, false, false, now)
 	})
 }
 
 // EmptyTrash deletes every entry in the trash for good and returns how many.
 func (s *Store) EmptyTrash(ctx context.Context) (int, error) {
 	n := 0
+	now := s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, "SELECT id FROM entries WHERE deleted_at IS NOT NULL")
 		if err != nil {
@@ -527,7 +539,18 @@ func (s *Store) EmptyTrash(ctx context.Context) (int, error) {
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("list trash: %w", err)
 		}
+		w := &writer{tx: tx, clock: &s.clock}
+		defer w.close()
 		for _, id := range ids {
+			if _, on := s.clock.enabled(); on {
+				found, err := loadEntries(ctx, tx, []string{id})
+				if err != nil {
+					return err
+				}
+				if err := w.recordLocal(ctx, found[0], &found[0], Purged, false, false, now); err != nil {
+					return err
+				}
+			}
 			seq, err := nextSeq(ctx, tx)
 			if err != nil {
 				return err

@@ -22,6 +22,7 @@ type Summary struct {
 	Preview   string // the start of the body as plain text
 	UpdatedAt time.Time
 	DeletedAt *time.Time
+	Conflict  bool // other computers wrote other texts of it (sync only)
 }
 
 // ListQuery selects a page of the timeline. Empty fields do not filter.
@@ -184,6 +185,24 @@ func (s *Store) summaries(ctx context.Context, query string, args ...any) ([]Sum
 	for i := range out {
 		if t, ok := tags[out[i].ID]; ok {
 			out[i].Tags = t
+		}
+	}
+	if _, ok := s.clock.enabled(); ok {
+		rows, err := s.read.QueryContext(ctx, "SELECT id FROM entries WHERE conflicts > 0 AND id IN ("+placeholders(len(ids))+")", anys(ids)...)
+		if err != nil {
+			return nil, fmt.Errorf("find conflicts: %w", err)
+		}
+		defer rows.Close()
+		conflicted := map[string]bool{}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return nil, fmt.Errorf("find conflicts: %w", err)
+			}
+			conflicted[id] = true
+		}
+		for i := range out {
+			out[i].Conflict = conflicted[out[i].ID]
 		}
 	}
 	return out, nil

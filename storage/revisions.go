@@ -44,10 +44,11 @@ type Revision struct {
 
 // keepRevision records old, the text a save is replacing, unless the entry
 // kept a revision less than w.fold ago, and prunes the entry's revisions.
-func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Time) error {
+// It reports whether it kept one.
+func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Time) (bool, error) {
 	tags, err := json.Marshal(old.Tags)
 	if err != nil {
-		return fmt.Errorf("encode tags of %s: %w", old.ID, err)
+		return false, fmt.Errorf("encode tags of %s: %w", old.ID, err)
 	}
 	res, err := w.exec(ctx, `INSERT INTO revisions (entry_id, number, recorded_at, saved_at, size, date, tags, title, body)
 		SELECT ?1, COALESCE((SELECT MAX(number) FROM revisions WHERE entry_id = ?1), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
@@ -55,13 +56,13 @@ func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Tim
 		old.ID, now.UnixMilli(), old.UpdatedAt.UnixMilli(), len(old.Body), old.Date, string(tags), old.Title, old.Body,
 		now.Add(-w.fold).UnixMilli())
 	if err != nil {
-		return fmt.Errorf("keep the previous text of %s: %w", old.ID, err)
+		return false, fmt.Errorf("keep the previous text of %s: %w", old.ID, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+		return false, nil
 	}
 	_, err = pruneEntry(ctx, w.tx, old.ID, now)
-	return err
+	return true, err
 }
 
 // pruneEntry deletes the revisions of one entry the policy no longer keeps
@@ -269,7 +270,7 @@ func (s *Store) RestoreRevision(ctx context.Context, id string, number int) (dia
 		if err != nil {
 			return err
 		}
-		w := &writer{tx: tx, tags: map[string]int64{}}
+		w := &writer{tx: tx, tags: map[string]int64{}, clock: &s.clock}
 		defer w.close()
 		if err := w.prefetch(ctx, []diary.Entry{{ID: id}}); err != nil {
 			return err

@@ -364,7 +364,9 @@ func TestMigrationAddsRevisionsToAnOldDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec("DROP TABLE revisions; PRAGMA user_version = 1"); err != nil {
+	if _, err := db.Exec(`DROP TABLE revisions; DROP TABLE sync_versions; DROP TABLE sync_meta; DROP TABLE sync_segments;
+		DROP TABLE sync_devices; DROP INDEX entries_in_conflict; ALTER TABLE entries DROP COLUMN vid;
+		ALTER TABLE entries DROP COLUMN conflicts; PRAGMA user_version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

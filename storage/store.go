@@ -39,6 +39,10 @@ type Store struct {
 	// readOnly, when set, is why writes are refused: a damaged database is
 	// kept for reading (and backing up) but never written to.
 	readOnly atomic.Pointer[string]
+
+	// clock stamps the versions sync carries; its device is "" until sync
+	// is turned on, and writes then record no versions.
+	clock syncClock
 }
 
 // SetClock sets the clock writes are stamped with (time.Now unless set);
@@ -74,6 +78,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	read.SetMaxOpenConns(4)
 	s.read = read
+	if err := s.loadSyncClock(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
