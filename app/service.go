@@ -74,6 +74,10 @@ type Service struct {
 	syncMu      sync.Mutex
 	syncPending atomic.Bool
 
+	// folderSync is sync with other devices through a folder (sync.go),
+	// not to be confused with the index catch-up above.
+	folderSync folderSync
+
 	// background is the catch-up Open started with IndexInBackground;
 	// Close stops it and waits for it.
 	background       sync.WaitGroup
@@ -116,6 +120,7 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.folderSync.kick = make(chan struct{}, 1)
 	if s.onBackup == nil {
 		s.onBackup = func(BackupInfo) {}
 	}
@@ -316,6 +321,7 @@ func toDocument(e *diary.Entry, seq int64) search.Document {
 // the change feed keeps the change, and the next sync (or the next start)
 // indexes it.
 func (s *Service) afterWrite(ctx context.Context) {
+	s.kickSync()
 	s.syncPending.Store(true)
 	for s.syncPending.Load() && s.syncMu.TryLock() {
 		s.syncPending.Store(false)

@@ -295,7 +295,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 		if old.DeletedAt != nil {
 			return SaveResult{}, diary.Errorf(diary.EConflict, "Entry %q is in the trash; restore it before changing it.", old.Title)
 		}
-		if sameContent(*old, e) {
+		if sameContent(*old, e) && !w.overHeads {
 			return SaveResult{ID: e.ID, Unchanged: true}, nil
 		}
 	}

@@ -936,3 +936,97 @@ func (s *Store) InConflict(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// SegmentKey names a segment of another device: its file and its checksum
+// (a device restored from an old backup may write a number again).
+type SegmentKey struct{ Device, Name, SHA256 string }
+
+// AppliedSegments lists the segments already applied here.
+func (s *Store) AppliedSegments(ctx context.Context) (map[SegmentKey]bool, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT device, name, sha256 FROM sync_segments")
+	if err != nil {
+		return nil, fmt.Errorf("list applied segments: %w", err)
+	}
+	defer rows.Close()
+	out := map[SegmentKey]bool{}
+	for rows.Next() {
+		var k SegmentKey
+		if err := rows.Scan(&k.Device, &k.Name, &k.SHA256); err != nil {
+			return nil, fmt.Errorf("list applied segments: %w", err)
+		}
+		out[k] = true
+	}
+	return out, rows.Err()
+}
+
+// RecordSegment notes a segment as applied, and its device as seen.
+func (s *Store) RecordSegment(ctx context.Context, k SegmentKey, records int, host string) error {
+	now := s.now().UnixMilli()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_segments (device, name, sha256, records, applied_at) VALUES (?, ?, ?, ?, ?)",
+			k.Device, k.Name, k.SHA256, records, now); err != nil {
+			return fmt.Errorf("record segment %s/%s: %w", k.Device, k.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_devices (device, host, last_seen) VALUES (?1, ?2, ?3)
+			ON CONFLICT (device) DO UPDATE SET host = CASE WHEN ?2 <> '' THEN ?2 ELSE host END, last_seen = ?3`, k.Device, host, now); err != nil {
+			return fmt.Errorf("record device %s: %w", k.Device, err)
+		}
+		return nil
+	})
+}
+
+// NoteClockAhead records that a device's clock ran past the bound.
+func (s *Store) NoteClockAhead(ctx context.Context, device string, ahead time.Duration) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO sync_devices (device, clock_skew) VALUES (?1, ?2)
+			ON CONFLICT (device) DO UPDATE SET clock_skew = max(clock_skew, ?2)`, device, ahead.Milliseconds())
+		if err != nil {
+			return fmt.Errorf("record clock of %s: %w", device, err)
+		}
+		return nil
+	})
+}
+
+// SyncDeviceInfo is another device as this one knows it.
+type SyncDeviceInfo struct {
+	ID, Host, Alias string
+	LastSeen        time.Time
+	ClockAhead      time.Duration
+}
+
+// SyncDevices lists the other devices seen, by id.
+func (s *Store) SyncDevices(ctx context.Context) ([]SyncDeviceInfo, error) {
+	rows, err := s.read.QueryContext(ctx, "SELECT device, host, alias, last_seen, clock_skew FROM sync_devices ORDER BY device")
+	if err != nil {
+		return nil, fmt.Errorf("list devices: %w", err)
+	}
+	defer rows.Close()
+	var out []SyncDeviceInfo
+	for rows.Next() {
+		var d SyncDeviceInfo
+		var seen, skew int64
+		if err := rows.Scan(&d.ID, &d.Host, &d.Alias, &seen, &skew); err != nil {
+			return nil, fmt.Errorf("list devices: %w", err)
+		}
+		if seen > 0 {
+			d.LastSeen = time.UnixMilli(seen).UTC()
+		}
+		d.ClockAhead = time.Duration(skew) * time.Millisecond
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// RenameSyncDevice sets the name shown here for another device.
+func (s *Store) RenameSyncDevice(ctx context.Context, device, alias string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE sync_devices SET alias = ? WHERE device = ?", alias, device)
+		if err != nil {
+			return fmt.Errorf("rename device %s: %w", device, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return diary.Errorf(diary.ENotFound, "No device %q has been seen in the sync folder.", device)
+		}
+		return nil
+	})
+}
