@@ -26,7 +26,7 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 APT_PACKAGES += nsis desktop-file-utils zip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-ime test-windows-build lint bench bench-ui bench-start bench-crash lexicon clean
+.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-ime test-windows-build lint bench bench-ui bench-start bench-crash bench-sync lexicon clean
 .PHONY: build-windows dist test-dist
 
 # The release number has one home, info.productVersion in wails.json (see
@@ -117,6 +117,11 @@ bench-ui: frontend
 # (the diary is made once and kept in ~/.cache/tsuzuri-bench).
 bench-start: build
 	scripts/bench-start.sh build/bin/tsuzuri
+
+# Sync between simulated computers through an unreliable copier, 10,000
+# operations with kills (test-go runs a short version), then the figures.
+bench-sync:
+	$(GO) run ./cmd/syncsim -devices 4 -ops 10000
 
 # kill -9 at 1,000 random points of saves, imports, index rebuilds and
 # backups, checking the data folder after each (test-go runs a short version).

@@ -15,8 +15,13 @@ const (
 	// arrivalDelay lets a burst of arriving files (a segment and its
 	// attachments) settle into one pass.
 	arrivalDelay = 300 * time.Millisecond
-	// sendDelay lets autosaves of one editing moment go out as one segment.
-	sendDelay = 2 * time.Second
+	// sendDelay lets autosaves of one editing moment go out as one
+	// segment: a send waits until writing pauses this long, but never more
+	// than maxSendDelay after the first unsent write. (Once sent, a text is
+	// kept as a revision on every device, so sending every autosave would
+	// fill the history.)
+	sendDelay    = 5 * time.Second
+	maxSendDelay = 30 * time.Second
 	// safetyPass catches what a file system did not report (network
 	// drives, some cloud folders): one listing a minute is next to no work.
 	safetyPass = time.Minute
@@ -49,14 +54,10 @@ func (s *Service) WatchSync(ctx context.Context, onPass func(SyncReport, error))
 	pass()
 	timer := time.NewTimer(safetyPass)
 	defer timer.Stop()
-	due := time.Time{}
-	schedule := func(d time.Duration) {
-		at := time.Now().Add(d)
-		if due.IsZero() || at.Before(due) {
-			due = at
-			timer.Reset(d)
-		}
-	}
+	// due is when the next pass runs; arrival, whether files arriving
+	// set it (a write here then does not put it off).
+	var due, firstWrite time.Time
+	arrival := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -71,7 +72,10 @@ func (s *Service) WatchSync(ctx context.Context, onPass func(SyncReport, error))
 				}
 			}
 			if ev.Op&(fsnotify.Create|fsnotify.Write|fsnotify.Rename) != 0 && !ownWrite(folder, s.store.SyncDevice(), ev.Name) {
-				schedule(arrivalDelay)
+				if at := time.Now().Add(arrivalDelay); due.IsZero() || at.Before(due) {
+					due, arrival = at, true
+					timer.Reset(arrivalDelay)
+				}
 			}
 		case err, ok := <-w.Errors:
 			if !ok {
@@ -79,9 +83,20 @@ func (s *Service) WatchSync(ctx context.Context, onPass func(SyncReport, error))
 			}
 			s.log.Warn("sync folder watch", "err", err)
 		case <-s.folderSync.kick:
-			schedule(sendDelay)
+			now := time.Now()
+			if firstWrite.IsZero() {
+				firstWrite = now
+			}
+			at := now.Add(sendDelay)
+			if limit := firstWrite.Add(maxSendDelay); limit.Before(at) {
+				at = limit
+			}
+			if !arrival || at.Before(due) {
+				due = at
+				timer.Reset(time.Until(at))
+			}
 		case <-timer.C:
-			due = time.Time{}
+			due, firstWrite, arrival = time.Time{}, time.Time{}, false
 			pass()
 			timer.Reset(safetyPass)
 		}

@@ -340,7 +340,11 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 			return SaveResult{}, fmt.Errorf("update entry %s: %w", e.ID, err)
 		}
 		if textChanged(*old, e) {
-			if kept, err = w.keepRevision(ctx, *old, now); err != nil {
+			fold, err := w.foldFor(ctx, e.ID)
+			if err != nil {
+				return SaveResult{}, err
+			}
+			if kept, err = w.keepRevision(ctx, *old, now, fold); err != nil {
 				return SaveResult{}, err
 			}
 		}

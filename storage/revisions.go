@@ -43,9 +43,9 @@ type Revision struct {
 }
 
 // keepRevision records old, the text a save is replacing, unless the entry
-// kept a revision less than w.fold ago, and prunes the entry's revisions.
+// kept a revision less than fold ago, and prunes the entry's revisions.
 // It reports whether it kept one.
-func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Time) (bool, error) {
+func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Time, fold time.Duration) (bool, error) {
 	tags, err := json.Marshal(old.Tags)
 	if err != nil {
 		return false, fmt.Errorf("encode tags of %s: %w", old.ID, err)
@@ -54,7 +54,7 @@ func (w *writer) keepRevision(ctx context.Context, old diary.Entry, now time.Tim
 		SELECT ?1, COALESCE((SELECT MAX(number) FROM revisions WHERE entry_id = ?1), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
 		WHERE NOT EXISTS (SELECT 1 FROM revisions WHERE entry_id = ?1 AND recorded_at > ?9)`,
 		old.ID, now.UnixMilli(), old.UpdatedAt.UnixMilli(), len(old.Body), old.Date, string(tags), old.Title, old.Body,
-		now.Add(-w.fold).UnixMilli())
+		now.Add(-fold).UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("keep the previous text of %s: %w", old.ID, err)
 	}

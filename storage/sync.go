@@ -397,17 +397,23 @@ func (w *writer) recordLocal(ctx context.Context, e diary.Entry, prev *diary.Ent
 			return err
 		}
 	}
-	parents := []string{}
-	if overHeads {
-		for _, v := range versions {
-			if v.head {
-				parents = append(parents, v.vid)
-			}
-		}
-	} else if current != nil {
-		parents = append(parents, current.vid)
-	}
 	vid := clock.tick(now)
+	// A save is written over the current version, leaving a conflict's
+	// other texts in place until the person chooses; trashing, restoring
+	// and resolving act on the entry as a whole, over every head. A head
+	// stamped later than this write (a clock far ahead) is written over
+	// too, or the person's own save would lose to it.
+	parents := []string{}
+	for _, v := range versions {
+		if v.head && (overHeads || state != Live || current != nil && v.vid == current.vid || v.vid > vid) {
+			parents = append(parents, v.vid)
+		}
+	}
+	// Kept with the write, so that after a crash the clock never hands
+	// out a stamp it already gave.
+	if err := setMeta(ctx, w.tx, "hlc", strconv.FormatUint(clock.value(), 16)); err != nil {
+		return err
+	}
 	p, _ := json.Marshal(parents)
 	if _, err := w.exec(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, local, sent)
 		VALUES (?, ?, ?, ?, 1, ?, 1, 0)`, e.ID, vid, string(p), state, hash); err != nil {
@@ -428,6 +434,32 @@ func (w *writer) recordLocal(ctx context.Context, e diary.Entry, prev *diary.Ent
 		return fmt.Errorf("record version of %s: %w", e.ID, err)
 	}
 	return w.countConflicts(ctx, e.ID)
+}
+
+// foldFor is how recent a revision lets a save of entry id fold into it.
+// With sync on, only a text no other device has seen may be folded away:
+// once a version was sent (or came from elsewhere) every device keeps its
+// text, this one too.
+func (w *writer) foldFor(ctx context.Context, id string) (time.Duration, error) {
+	if w.fold == 0 || w.clock == nil {
+		return w.fold, nil
+	}
+	if _, ok := w.clock.enabled(); !ok {
+		return w.fold, nil
+	}
+	var local, sent int
+	err := w.tx.QueryRowContext(ctx, `SELECT v.local, v.sent FROM entries e JOIN sync_versions v ON v.entry_id = e.id AND v.vid = e.vid
+		WHERE e.id = ?`, id).Scan(&local, &sent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read version of %s: %w", id, err)
+	}
+	if local == 1 && sent == 0 {
+		return w.fold, nil
+	}
+	return 0, nil
 }
 
 // keepContent stores an entry's content with one of its versions, which is
