@@ -78,10 +78,10 @@ func (f figures) print(w io.Writer) {
 // sim is one run: devices, each with its data folder and its own view of
 // the sync folder, and the copier standing in for the sync engine.
 type sim struct {
-	cfg  config
-	figs figures
-	mu   sync.Mutex
-	rng  *rand.Rand // the copier's; the parent's draws are made under mu
+	cfg    config
+	figs   figures
+	mu     sync.Mutex
+	rng    *rand.Rand                 // the copier's; the parent's draws are made under mu
 	acks   map[string]map[string]bool // entry → acknowledged texts
 	purged map[string]bool            // entries emptied from a trash for good
 	copied map[string]delivery        // "target|relative path" → what was delivered
@@ -249,7 +249,6 @@ type delivery struct {
 	size    int64
 	partial bool
 }
-
 
 // copyRound is one round of the stand-in sync engine. Each file a device
 // wrote in its own subfolder goes to every other device's view of the
