@@ -206,17 +206,18 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 	if vid != "" {
 		records = append(records, syncfolder.Record{Type: syncfolder.TypeSynonyms, VID: vid, Text: synonyms})
 	}
-	for {
+	for after := ""; ; {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		versions, err := s.store.Unsent(ctx, segmentVersions)
+		versions, err := s.store.Unsent(ctx, after, segmentVersions)
 		if err != nil {
 			return err
 		}
 		if len(versions) == 0 {
 			break
 		}
+		after = versions[len(versions)-1].VID
 		for _, v := range versions {
 			r := syncfolder.Record{Type: syncfolder.TypeEntry, VID: v.VID, ID: v.EntryID, Parents: v.Parents, State: int(v.State)}
 			if v.State != storage.Purged {
@@ -300,6 +301,15 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 	if err != nil {
 		return err
 	}
+	// The index follows on another goroutine, as during an import: many
+	// changes arriving at once (a device joining) index on one core while
+	// SQLite writes on the other.
+	ix := s.startIndexer(ctx, func(int) {})
+	defer func() {
+		if err := ix.finish(context.WithoutCancel(ctx)); err != nil {
+			s.log.Error("index update after sync failed; it will be retried", "err", err)
+		}
+	}()
 	for _, ref := range refs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -362,7 +372,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 				}
 			}
 			if len(res.Changed) > 0 {
-				s.afterWrite(ctx)
+				ix.kick()
 			}
 		}
 		rep.Waiting += waiting
@@ -498,4 +508,10 @@ func (s *Service) kickSync() {
 	case s.folderSync.kick <- struct{}{}:
 	default:
 	}
+}
+
+// CurrentVersions gives the version each of these entries holds now (sync
+// only), by id.
+func (s *Service) CurrentVersions(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.store.CurrentVersions(ctx, ids)
 }

@@ -291,8 +291,12 @@ type versionMeta struct {
 	sent       int // 0 not yet, 2 being written to the folder, 1 sealed there
 }
 
-func entryVersions(ctx context.Context, tx *sql.Tx, id string) ([]versionMeta, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT vid, parents, state, head, text_hash, content IS NOT NULL, local, sent FROM sync_versions WHERE entry_id = ?", id)
+func (w *writer) entryVersions(ctx context.Context, id string) ([]versionMeta, error) {
+	st, err := w.stmt(ctx, "SELECT vid, parents, state, head, text_hash, content IS NOT NULL, local, sent FROM sync_versions WHERE entry_id = ?")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read versions of %s: %w", id, err)
 	}
@@ -313,9 +317,13 @@ func entryVersions(ctx context.Context, tx *sql.Tx, id string) ([]versionMeta, e
 }
 
 // currentVID is the version an entry's row holds ("" when none).
-func currentVID(ctx context.Context, tx *sql.Tx, id string) (string, bool, error) {
+func (w *writer) currentVID(ctx context.Context, id string) (string, bool, error) {
+	st, err := w.stmt(ctx, "SELECT vid FROM entries WHERE id = ?")
+	if err != nil {
+		return "", false, err
+	}
 	var vid sql.NullString
-	err := tx.QueryRowContext(ctx, "SELECT vid FROM entries WHERE id = ?", id).Scan(&vid)
+	err = st.QueryRowContext(ctx, id).Scan(&vid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -367,11 +375,11 @@ func (w *writer) recordLocal(ctx context.Context, e diary.Entry, prev *diary.Ent
 	if _, ok := clock.enabled(); !ok {
 		return nil
 	}
-	versions, err := entryVersions(ctx, w.tx, e.ID)
+	versions, err := w.entryVersions(ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	cur, _, err := currentVID(ctx, w.tx, e.ID)
+	cur, _, err := w.currentVID(ctx, e.ID)
 	if err != nil {
 		return err
 	}
@@ -477,11 +485,11 @@ func (w *writer) keepContent(ctx context.Context, vid string, e diary.Entry) err
 
 // countConflicts sets the entry's conflict count from its heads.
 func (w *writer) countConflicts(ctx context.Context, id string) error {
-	versions, err := entryVersions(ctx, w.tx, id)
+	versions, err := w.entryVersions(ctx, id)
 	if err != nil {
 		return err
 	}
-	cur, _, err := currentVID(ctx, w.tx, id)
+	cur, _, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -506,15 +514,16 @@ func (w *writer) countConflicts(ctx context.Context, id string) error {
 }
 
 // Unsent lists up to limit versions written here that have not been sealed
-// in the folder yet, oldest first, and marks them as being sent: from now
-// on a save starts a new version instead of folding into one of them, so
-// what is written to the folder under a vid never changes.
-func (s *Store) Unsent(ctx context.Context, limit int) ([]Version, error) {
+// in the folder yet, in vid order after the vid after ("" for the first),
+// and marks them as being sent: from now on a save starts a new version
+// instead of folding into one of them, so what is written to the folder
+// under a vid never changes.
+func (s *Store) Unsent(ctx context.Context, after string, limit int) ([]Version, error) {
 	var out []Version
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT entry_id, vid, parents, state, content FROM sync_versions
-			WHERE sent <> 1 AND local = 1 ORDER BY vid LIMIT ?`, limit)
+			WHERE sent <> 1 AND local = 1 AND vid > ? ORDER BY vid LIMIT ?`, after, limit)
 		if err != nil {
 			return fmt.Errorf("list versions to send: %w", err)
 		}
@@ -652,7 +661,7 @@ func (s *Store) ApplyVersions(ctx context.Context, versions []Version) (ApplyRes
 }
 
 func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, now time.Time, res *ApplyResult) error {
-	known, err := entryVersions(ctx, w.tx, id)
+	known, err := w.entryVersions(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -723,7 +732,7 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		}
 	}
 	win := winner(heads)
-	cur, exists, err := currentVID(ctx, w.tx, id)
+	cur, exists, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -746,32 +755,30 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		}
 		res.Changed = append(res.Changed, id)
 	}
-	if win.state != Purged {
-		// Every text that is not current is kept as a revision, so a save
-		// acknowledged on any device can be found here.
-		if prev != nil && cur != "" && win.vid != cur {
-			if err := w.keepRevisionOnce(ctx, id, *prev, now); err != nil {
-				return err
-			}
-		}
-		for _, v := range fresh {
-			if v.VID == win.vid || v.State == Purged {
-				continue
-			}
-			if err := w.keepRevisionOnce(ctx, id, v.Entry, now); err != nil {
-				return err
-			}
-		}
-		if err := w.countConflicts(ctx, id); err != nil {
+	if win.state == Purged {
+		return nil
+	}
+	// Every text that is not current is kept as a revision, so a save
+	// acknowledged on any device can be found here.
+	if prev != nil && cur != "" && win.vid != cur {
+		if err := w.keepRevisionOnce(ctx, id, *prev, win.hash, now); err != nil {
 			return err
 		}
-		var n int
-		if err := w.tx.QueryRowContext(ctx, "SELECT conflicts FROM entries WHERE id = ?", id).Scan(&n); err != nil {
-			return fmt.Errorf("count conflicts of %s: %w", id, err)
+	}
+	for _, v := range fresh {
+		if v.VID == win.vid || v.State == Purged {
+			continue
 		}
-		if n > 0 {
-			res.Conflicts = append(res.Conflicts, id)
+		if err := w.keepRevisionOnce(ctx, id, v.Entry, win.hash, now); err != nil {
+			return err
 		}
+	}
+	n := conflictCount(heads, win)
+	if _, err := w.exec(ctx, "UPDATE entries SET conflicts = ? WHERE id = ? AND conflicts <> ?", n, id, n); err != nil {
+		return fmt.Errorf("count conflicts of %s: %w", id, err)
+	}
+	if n > 0 {
+		res.Conflicts = append(res.Conflicts, id)
 	}
 	return nil
 }
@@ -864,15 +871,18 @@ func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, 
 	return nil
 }
 
-// keepRevisionOnce keeps e's text as a revision of entry id unless the
-// entry's current text or one of its revisions already is that text.
-func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry, now time.Time) error {
+// keepRevisionOnce keeps e's text as a revision of entry id unless it is
+// the current text (currentHash) or one of the entry's revisions already.
+func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry, currentHash string, now time.Time) error {
+	if textHash(e) == currentHash {
+		return nil
+	}
+	if e.Tags == nil {
+		e.Tags = []string{}
+	}
 	tags, err := json.Marshal(e.Tags)
 	if err != nil {
 		return fmt.Errorf("encode tags of %s: %w", id, err)
-	}
-	if e.Tags == nil {
-		tags = []byte("[]")
 	}
 	updated := e.UpdatedAt
 	if updated.IsZero() {
@@ -880,10 +890,7 @@ func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry,
 	}
 	_, err = w.exec(ctx, `INSERT INTO revisions (entry_id, number, recorded_at, saved_at, size, date, tags, title, body)
 		SELECT ?1, COALESCE((SELECT MAX(number) FROM revisions WHERE entry_id = ?1), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-		WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?1)
-		AND NOT EXISTS (SELECT 1 FROM revisions WHERE entry_id = ?1 AND title = ?7 AND body = ?8 AND date = ?5 AND tags = ?6)
-		AND NOT EXISTS (SELECT 1 FROM entries WHERE id = ?1 AND title = ?7 AND body = ?8 AND date = ?5
-			AND (SELECT coalesce(json_group_array(name), '[]') FROM (SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position)) = ?6)`,
+		WHERE NOT EXISTS (SELECT 1 FROM revisions WHERE entry_id = ?1 AND title = ?7 AND body = ?8 AND date = ?5 AND tags = ?6)`,
 		id, now.UnixMilli(), updated.UnixMilli(), len(e.Body), e.Date, string(tags), e.Title, e.Body)
 	if err != nil {
 		return fmt.Errorf("keep a version of %s: %w", id, err)
@@ -1061,4 +1068,29 @@ func (s *Store) RenameSyncDevice(ctx context.Context, device, alias string) erro
 		}
 		return nil
 	})
+}
+
+// CurrentVersions gives the version each of these entries holds now, by
+// id: what another device's edit of it would be written over.
+func (s *Store) CurrentVersions(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		rows, err := s.read.QueryContext(ctx, "SELECT id, vid FROM entries WHERE vid IS NOT NULL AND id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+		if err != nil {
+			return nil, fmt.Errorf("read versions: %w", err)
+		}
+		for rows.Next() {
+			var id, vid string
+			if err := rows.Scan(&id, &vid); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read versions: %w", err)
+			}
+			out[id] = vid
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read versions: %w", err)
+		}
+	}
+	return out, nil
 }
