@@ -145,11 +145,11 @@ func (s *Service) SyncNow(ctx context.Context) (SyncReport, error) {
 	s.folderSync.pass.Lock()
 	defer s.folderSync.pass.Unlock()
 	var rep SyncReport
-	if err := syncfolder.Check(folder); err != nil {
-		return rep, diary.Errorf(diary.EInvalid, "%v", err)
-	}
 	if _, err := os.Stat(folder); err != nil {
 		return rep, diary.Errorf(diary.ENotFound, "The sync folder %s is not there (is the drive connected?). Nothing was sent or received.", folder)
+	}
+	if err := syncfolder.Check(folder); err != nil {
+		return rep, diary.Errorf(diary.EInvalid, "%v", err)
 	}
 	if err := s.sendVersions(ctx, folder, &rep); err != nil {
 		return rep, err
@@ -514,4 +514,81 @@ func (s *Service) kickSync() {
 // only), by id.
 func (s *Service) CurrentVersions(ctx context.Context, ids []string) (map[string]string, error) {
 	return s.store.CurrentVersions(ctx, ids)
+}
+
+// SyncCheck is what verify found of this device's changes in the folder.
+type SyncCheck struct {
+	Folder  string
+	Sent    int      // current texts (heads) this device sealed in the folder
+	Missing int      // ... of them not found there
+	Entries []string // entries with a missing version (the first 20)
+}
+
+// checkSent reads this device's own segments and checks that every
+// version it sealed is in one of them. Nil when sync is off.
+func (s *Service) checkSent(ctx context.Context) (*SyncCheck, error) {
+	folder, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err != nil || folder == "" || s.store.SyncDevice() == "" {
+		return nil, err
+	}
+	in := map[string]bool{}
+	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	if err != nil {
+		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
+	}
+	for _, ref := range refs {
+		seg, err := syncfolder.ReadSegment(ref)
+		if err != nil {
+			continue // what it held counts as missing
+		}
+		for _, r := range seg.Records {
+			in[r.VID] = true
+		}
+	}
+	c := &SyncCheck{Folder: folder}
+	seen := map[string]bool{}
+	err = s.store.SentVersions(ctx, func(id, vid string) {
+		c.Sent++
+		if !in[vid] {
+			c.Missing++
+			if !seen[id] && len(c.Entries) < 20 {
+				seen[id] = true
+				c.Entries = append(c.Entries, id)
+			}
+		}
+	})
+	return c, err
+}
+
+// Resend writes this device's current texts to the folder again where the
+// folder lost what it sent (see Verify). It returns how many were queued;
+// the next pass sends them.
+func (s *Service) Resend(ctx context.Context) (int, error) {
+	folder, err := s.syncFolderPath(ctx)
+	if err != nil {
+		return 0, err
+	}
+	in := map[string]bool{}
+	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	if err != nil {
+		return 0, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
+	}
+	for _, ref := range refs {
+		if seg, err := syncfolder.ReadSegment(ref); err == nil {
+			for _, r := range seg.Records {
+				in[r.VID] = true
+			}
+		}
+	}
+	var ids []string
+	seen := map[string]bool{}
+	if err := s.store.SentVersions(ctx, func(id, vid string) {
+		if !in[vid] && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}); err != nil {
+		return 0, err
+	}
+	return s.store.Resend(ctx, ids)
 }

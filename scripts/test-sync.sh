@@ -23,15 +23,15 @@ cleanup() {
 }
 trap cleanup EXIT
 go build -o "$work/tsuzuri" ./cmd/tsuzuri
-tz() { local side=$1; shift; "$work/tsuzuri" --data "$work/data$side" "$@"; }
+tz() { local side=$1; shift; "$work/tsuzuri" --data "$work/data$side" "$@" 2> >(grep -v '^backed up the diary' >&2); }
 fail() { echo "test-sync: FAIL: $*" >&2; exit 1; }
 passed=0
 ok() { passed=$((passed + 1)); echo "test-sync: ok: $*"; }
 
 eval "$(bash "$pair" start "$work/folderA" "$work/folderB")"
 bash "$pair" wait
-# Both ends sync once the engine has carried everything across.
-settle() { bash "$pair" synced; tz A sync >/dev/null; tz B sync >/dev/null; bash "$pair" synced; tz A sync >/dev/null; tz B sync >/dev/null; }
+# The engine carries everything across, then the named ends take it in.
+arrive() { bash "$pair" synced; for side in "$@"; do tz "$side" sync >/dev/null; done; }
 
 # 1. A write on A appears on B.
 cat > "$work/first.jsonl" <<'EOF'
@@ -40,7 +40,7 @@ EOF
 tz A import "$work/first.jsonl" >/dev/null
 tz A sync --folder "$work/folderA" >/dev/null
 tz B sync --folder "$work/folderB" >/dev/null
-settle
+arrive B
 tz B search --json Bytebase | grep -q '"id":"meetup-1"' || fail "B does not find A's entry"
 ok "a write on A is found on B"
 
@@ -52,7 +52,7 @@ tz A import "$work/editA.jsonl" >/dev/null
 tz B import "$work/editB.jsonl" >/dev/null
 tz A sync >/dev/null
 tz B sync >/dev/null
-settle
+arrive A B
 for side in A B; do
   tz $side sync status --json | python3 -c 'import json,sys; s=json.load(sys.stdin); sys.exit(0 if s["conflicts"]==["meetup-1"] else 1)' \
     || fail "$side does not show the conflict"
@@ -68,7 +68,7 @@ ok "a concurrent edit is a conflict on both, with both texts kept"
 # 3. A delete on B reaches A.
 tz B trash meetup-1 >/dev/null
 tz B sync >/dev/null
-settle
+arrive A
 tz A search --json Bytebase | grep -q '"id":"meetup-1"' && fail "A still finds the entry B deleted"
 ok "a delete on B reaches A"
 
@@ -85,7 +85,7 @@ PY
 printf '# ホワイトボード\n\n構成図を撮った。\n\n![構成図](pic.png)\n' > "$work/md/board.md"
 tz A import --format markdown "$work/md/board.md" >/dev/null
 tz A sync >/dev/null
-settle
+arrive B
 img=$(ls "$work/dataA/attachments/" | head -1)
 [ -n "$img" ] || fail "the import on A kept no image"
 cmp -s "$work/dataA/attachments/$img" "$work/dataB/attachments/$img" || fail "the image did not arrive on B"
@@ -102,7 +102,7 @@ with open(sys.argv[1], "w") as f:
 PY
 tz A import "$work/bulk.jsonl" >/dev/null
 tz A sync >/dev/null
-settle
+arrive B
 n=$(tz B stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
 want=$(tz A stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
 [ "$n" = "$want" ] || fail "B has $n entries, A has $want"

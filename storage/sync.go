@@ -1094,3 +1094,42 @@ func (s *Store) CurrentVersions(ctx context.Context, ids []string) (map[string]s
 	}
 	return out, nil
 }
+
+// SentVersions calls fn with the entry and vid of every version this
+// device has sealed in the folder that is still a head: the texts other
+// devices must be able to read there. (An older version's text lives on in
+// the revisions of every device that received it.)
+func (s *Store) SentVersions(ctx context.Context, fn func(entryID, vid string)) error {
+	rows, err := s.read.QueryContext(ctx, "SELECT entry_id, vid FROM sync_versions WHERE local = 1 AND sent = 1 AND head = 1")
+	if err != nil {
+		return fmt.Errorf("list sent versions: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, vid string
+		if err := rows.Scan(&id, &vid); err != nil {
+			return fmt.Errorf("list sent versions: %w", err)
+		}
+		fn(id, vid)
+	}
+	return rows.Err()
+}
+
+// Resend marks the current versions of these entries, when this device
+// wrote them, to be sent again: the folder lost them.
+func (s *Store) Resend(ctx context.Context, ids []string) (int, error) {
+	n := 0
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			res, err := tx.ExecContext(ctx, `UPDATE sync_versions SET sent = 0 WHERE local = 1 AND entry_id = ?1
+				AND vid = (SELECT vid FROM entries WHERE id = ?1)`, id)
+			if err != nil {
+				return fmt.Errorf("resend %s: %w", id, err)
+			}
+			k, _ := res.RowsAffected()
+			n += int(k)
+		}
+		return nil
+	})
+	return n, err
+}

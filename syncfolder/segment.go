@@ -153,6 +153,16 @@ func highestSegment(dir string) int {
 // number order, with their headers read; files that are not (yet) whole
 // segments are reported instead.
 func Segments(folder, self string) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, func(dev string) bool { return dev != self })
+}
+
+// OwnSegments lists the segments a device wrote itself, to check that
+// what it sent is still there.
+func OwnSegments(folder, self string) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, func(dev string) bool { return dev == self })
+}
+
+func segmentsOf(folder string, want func(device string) bool) ([]SegmentRef, []Skip, error) {
 	if err := Check(folder); err != nil {
 		return nil, nil, err
 	}
@@ -162,7 +172,7 @@ func Segments(folder, self string) ([]SegmentRef, []Skip, error) {
 	}
 	var refs []SegmentRef
 	for _, dev := range devices {
-		if dev == self {
+		if !want(dev) {
 			continue
 		}
 		dir := filepath.Join(DeviceDir(folder, dev), logDir)
