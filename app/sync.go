@@ -288,15 +288,19 @@ func (s *Service) synonymsToSend(ctx context.Context) (string, string, error) {
 
 func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncReport) error {
 	device := s.store.SyncDevice()
-	refs, skipped, err := syncfolder.Segments(folder, device)
-	if err != nil {
-		return diary.Errorf(diary.EInvalid, "%v", err)
-	}
-	rep.Skipped = append(rep.Skipped, skipped...)
 	applied, err := s.store.AppliedSegments(ctx)
 	if err != nil {
 		return err
 	}
+	byName := make(map[[2]string]bool, len(applied))
+	for k := range applied {
+		byName[[2]string{k.Device, k.Name}] = true
+	}
+	refs, skipped, err := syncfolder.Segments(folder, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
+	if err != nil {
+		return diary.Errorf(diary.EInvalid, "%v", err)
+	}
+	rep.Skipped = append(rep.Skipped, skipped...)
 	synonymsVID, err := s.store.SyncSetting(ctx, synonymsVIDKey)
 	if err != nil {
 		return err
