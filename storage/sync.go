@@ -144,7 +144,8 @@ type versionMeta struct {
 	hash       string
 	hasContent bool
 	local      bool
-	sent       int // 0 not yet, 2 being written to the folder, 1 sealed there
+	sent       int  // 0 not yet, 2 being written to the folder, 1 sealed there
+	fresh      bool // arriving in this apply, not in the table yet
 }
 
 func (w *writer) entryVersions(ctx context.Context, id string) ([]versionMeta, error) {
@@ -526,6 +527,7 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		have[v.vid] = true
 	}
 	var fresh []Version
+	hashes := map[string]string{}
 	for _, v := range incoming {
 		if have[v.VID] {
 			continue
@@ -534,28 +536,16 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		if over := w.clock.observe(v.VID, now); over > res.ClockAhead {
 			res.ClockAhead = over
 		}
-		content := sql.NullString{}
-		hash := ""
 		if v.State != Purged {
 			v.Entry.ID = id
 			if err := normalise(&v.Entry, now); err != nil {
 				res.Problems = append(res.Problems, fmt.Sprintf("%s of %s: %s", v.VID, id, diary.ErrorMessage(err)))
 				continue
 			}
-			b, err := json.Marshal(v.Entry)
-			if err != nil {
-				return fmt.Errorf("encode version %s: %w", v.VID, err)
-			}
-			content = sql.NullString{String: string(b), Valid: true}
-			hash = textHash(v.Entry)
-		}
-		p, _ := json.Marshal(v.Parents)
-		if _, err := w.exec(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, content, local, sent)
-			VALUES (?, ?, ?, ?, 1, ?, ?, 0, 1)`, id, v.VID, string(p), v.State, hash, content); err != nil {
-			return fmt.Errorf("add version %s of %s: %w", v.VID, id, err)
+			hashes[v.VID] = textHash(v.Entry)
 		}
 		fresh = append(fresh, v)
-		known = append(known, versionMeta{vid: v.VID, parents: v.Parents, state: v.State, head: true, hash: hash, hasContent: content.Valid, sent: 1})
+		known = append(known, versionMeta{vid: v.VID, parents: v.Parents, state: v.State, head: true, hash: hashes[v.VID], sent: 1, fresh: true})
 	}
 	if len(fresh) == 0 {
 		return nil
@@ -574,20 +564,43 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 	for i := range known {
 		v := &known[i]
 		head := !named[v.vid]
-		if head != v.head {
+		if head != v.head && !v.fresh {
 			// A sealed version that stops being a head needs no content:
 			// its text is kept as a revision below or already was.
 			if _, err := w.exec(ctx, `UPDATE sync_versions SET head = ?1, content = CASE WHEN ?1 = 0 AND sent = 1 THEN NULL ELSE content END
 				WHERE entry_id = ?2 AND vid = ?3`, head, id, v.vid); err != nil {
 				return fmt.Errorf("update heads of %s: %w", id, err)
 			}
-			v.head = head
 		}
+		v.head = head
 		if head {
 			heads = append(heads, *v)
 		}
 	}
 	win := winner(heads)
+	var winEntry *diary.Entry
+	for i, v := range fresh {
+		// Only a head that loses keeps its content in the row: the
+		// winner's goes into the entries row, and a version that is no
+		// head is kept as a revision below.
+		content := sql.NullString{}
+		head := !named[v.VID]
+		if v.State != Purged && head && v.VID != win.vid {
+			b, err := json.Marshal(v.Entry)
+			if err != nil {
+				return fmt.Errorf("encode version %s: %w", v.VID, err)
+			}
+			content = sql.NullString{String: string(b), Valid: true}
+		}
+		if v.VID == win.vid {
+			winEntry = &fresh[i].Entry
+		}
+		p, _ := json.Marshal(v.Parents)
+		if _, err := w.exec(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, content, local, sent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)`, id, v.VID, string(p), v.State, head, hashes[v.VID], content); err != nil {
+			return fmt.Errorf("add version %s of %s: %w", v.VID, id, err)
+		}
+	}
 	cur, exists, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
@@ -606,7 +619,7 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 				return err
 			}
 		}
-		if err := w.becomeCurrent(ctx, id, win, prev, now); err != nil {
+		if err := w.becomeCurrent(ctx, id, win, winEntry, prev, now); err != nil {
 			return err
 		}
 		res.Changed = append(res.Changed, id)
@@ -652,8 +665,9 @@ func (w *writer) keepContentIfNeeded(ctx context.Context, known []versionMeta, v
 	return nil
 }
 
-// becomeCurrent writes version win into the entries row.
-func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, prev *diary.Entry, now time.Time) error {
+// becomeCurrent writes version win into the entries row: its entry e when
+// it just arrived, else the content its row kept.
+func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, e *diary.Entry, prev *diary.Entry, now time.Time) error {
 	seq, err := nextSeq(ctx, w.tx)
 	if err != nil {
 		return err
@@ -670,13 +684,16 @@ func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, 
 		}
 		return nil
 	}
-	var content string
-	if err := w.tx.QueryRowContext(ctx, "SELECT content FROM sync_versions WHERE entry_id = ? AND vid = ?", id, win.vid).Scan(&content); err != nil {
-		return fmt.Errorf("read version %s of %s: %w", win.vid, id, err)
-	}
-	var e diary.Entry
-	if err := json.Unmarshal([]byte(content), &e); err != nil {
-		return fmt.Errorf("decode version %s of %s: %w", win.vid, id, err)
+	fromRow := e == nil
+	if fromRow {
+		var content string
+		if err := w.tx.QueryRowContext(ctx, "SELECT content FROM sync_versions WHERE entry_id = ? AND vid = ?", id, win.vid).Scan(&content); err != nil {
+			return fmt.Errorf("read version %s of %s: %w", win.vid, id, err)
+		}
+		e = &diary.Entry{}
+		if err := json.Unmarshal([]byte(content), e); err != nil {
+			return fmt.Errorf("decode version %s of %s: %w", win.vid, id, err)
+		}
 	}
 	e.ID = id
 	updated := VIDTime(win.vid)
@@ -720,9 +737,11 @@ func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, 
 	if err := w.writeComments(ctx, id, e.Comments, prev != nil); err != nil {
 		return err
 	}
-	// The row holds it now.
-	if _, err := w.exec(ctx, "UPDATE sync_versions SET content = NULL WHERE entry_id = ? AND vid = ? AND sent = 1", id, win.vid); err != nil {
-		return fmt.Errorf("apply version %s of %s: %w", win.vid, id, err)
+	if fromRow {
+		// The entries row holds it now.
+		if _, err := w.exec(ctx, "UPDATE sync_versions SET content = NULL WHERE entry_id = ? AND vid = ? AND sent = 1", id, win.vid); err != nil {
+			return fmt.Errorf("apply version %s of %s: %w", win.vid, id, err)
+		}
 	}
 	return nil
 }
