@@ -24,14 +24,15 @@ import (
 
 // Keys of the sync settings kept in the database.
 const (
-	syncFolderKey    = "folder"
-	syncNextKey      = "next_segment"
-	syncSentAtKey    = "last_sent"
-	syncRecvAtKey    = "last_received"
-	synonymsVIDKey   = "synonyms_vid"
-	synonymsHashKey  = "synonyms_hash"
-	segmentVersions  = 2000    // versions read from the database at a time
-	segmentTextBytes = 8 << 20 // a segment is sealed once its texts reach this
+	syncFolderKey     = "folder"
+	syncLastFolderKey = "last_folder" // the folder before sync was turned off
+	syncNextKey       = "next_segment"
+	syncSentAtKey     = "last_sent"
+	syncRecvAtKey     = "last_received"
+	synonymsVIDKey    = "synonyms_vid"
+	synonymsHashKey   = "synonyms_hash"
+	segmentVersions   = 2000    // versions read from the database at a time
+	segmentTextBytes  = 8 << 20 // a segment is sealed once its texts reach this
 )
 
 // SyncReport says what one pass did.
@@ -105,7 +106,17 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 	if err := syncfolder.Check(abs); err != nil {
 		return SyncStatus{}, diary.Errorf(diary.EInvalid, "%v", err)
 	}
-	if _, err := s.store.EnableSync(ctx, storage.NewDeviceID()); err != nil {
+	previous, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err == nil && previous == "" {
+		previous, err = s.store.SyncSetting(ctx, syncLastFolderKey)
+	}
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	// A diary that moves to another folder sends all of itself there; one
+	// turned on again with the same folder sends what changed meanwhile.
+	republish := previous != "" && previous != abs
+	if _, err := s.store.EnableSync(ctx, storage.NewDeviceID(), republish); err != nil {
 		return SyncStatus{}, err
 	}
 	if err := s.store.SetSyncSetting(ctx, syncFolderKey, abs); err != nil {
@@ -117,6 +128,13 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 // DisableSync stops syncing. Nothing is deleted, here or in the folder;
 // turning it on again later sends what was written meanwhile.
 func (s *Service) DisableSync(ctx context.Context) error {
+	folder, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err != nil || folder == "" {
+		return err
+	}
+	if err := s.store.SetSyncSetting(ctx, syncLastFolderKey, folder); err != nil {
+		return err
+	}
 	return s.store.SetSyncSetting(ctx, syncFolderKey, "")
 }
 

@@ -209,3 +209,34 @@ func TestWatchingAppliesWhatArrives(t *testing.T) {
 		}
 	}
 }
+
+func TestMovingToAnotherFolderSendsTheWholeDiaryThere(t *testing.T) {
+	ctx := context.Background()
+	a, b, _ := syncedPair(t)
+	e, _ := a.SaveEntry(ctx, EntryInput{Title: "引っ越し前", Body: "古いフォルダで書いた", Date: "2026-11-30"})
+	pass(t, a)
+	pass(t, b)
+	// B moves to a new folder (off and on again with another one); a
+	// third computer joins there and gets everything, without conflicts.
+	if err := b.DisableSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := b.SyncStatus(ctx); st.Enabled {
+		t.Fatal("sync still on after turning it off")
+	}
+	moved := filepath.Join(t.TempDir(), "new")
+	if _, err := b.EnableSync(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	pass(t, b)
+	c := openService(t, t.TempDir())
+	defer c.Close()
+	if _, err := c.EnableSync(ctx, moved); err != nil {
+		t.Fatal(err)
+	}
+	rep := pass(t, c)
+	got, err := c.GetEntry(ctx, e.ID)
+	if err != nil || got.Body != e.Body || got.Conflicts != 0 || len(rep.Conflicts) != 0 {
+		t.Fatalf("the computer that joined the new folder has %+v, %v (report %+v)", got, err, rep)
+	}
+}

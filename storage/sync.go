@@ -64,7 +64,10 @@ func NewDeviceID() string {
 // EnableSync gives this device an id (once; device is used only the first
 // time) and makes every entry that has no version yet a version of this
 // device, waiting to be sent: the first pass then writes the whole diary.
-func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
+// With republish (the diary moves to another folder, which holds nothing
+// of it yet) every entry gets a new version over its current one, so the
+// new folder receives the whole diary from this device.
+func (s *Store) EnableSync(ctx context.Context, device string, republish bool) (string, error) {
 	if current, ok := s.clock.enabled(); ok {
 		device = current
 	}
@@ -78,18 +81,20 @@ func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
 		s.clock.mu.Lock()
 		s.clock.device = device
 		s.clock.mu.Unlock()
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM entries WHERE vid IS NULL")
+		rows, err := tx.QueryContext(ctx, "SELECT id, coalesce(vid, '') FROM entries WHERE vid IS NULL OR ?", republish)
 		if err != nil {
 			return fmt.Errorf("list entries to send: %w", err)
 		}
 		var ids []string
+		current := map[string]string{}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var id, vid string
+			if err := rows.Scan(&id, &vid); err != nil {
 				rows.Close()
 				return fmt.Errorf("list entries to send: %w", err)
 			}
 			ids = append(ids, id)
+			current[id] = vid
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -107,8 +112,16 @@ func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
 					state = Trashed
 				}
 				vid := s.clock.tick(now)
+				parents := "[]"
+				if prev := current[e.ID]; prev != "" {
+					p, _ := json.Marshal([]string{prev})
+					parents = string(p)
+					if _, err := tx.ExecContext(ctx, "UPDATE sync_versions SET head = 0 WHERE entry_id = ? AND vid = ?", e.ID, prev); err != nil {
+						return fmt.Errorf("record version of %s: %w", e.ID, err)
+					}
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, local, sent)
-					VALUES (?, ?, '[]', ?, 1, ?, 1, 0)`, e.ID, vid, state, textHash(e)); err != nil {
+					VALUES (?, ?, ?, ?, 1, ?, 1, 0)`, e.ID, vid, parents, state, textHash(e)); err != nil {
 					return fmt.Errorf("record version of %s: %w", e.ID, err)
 				}
 				if _, err := tx.ExecContext(ctx, "UPDATE entries SET vid = ? WHERE id = ?", vid, e.ID); err != nil {

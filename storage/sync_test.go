@@ -25,7 +25,7 @@ func newDevice(t *testing.T, id string, start time.Time) device {
 	}
 	t.Cleanup(func() { s.Close() })
 	c := withClock(s, start)
-	if _, err := s.EnableSync(context.Background(), id); err != nil {
+	if _, err := s.EnableSync(context.Background(), id, false); err != nil {
 		t.Fatal(err)
 	}
 	return device{s, c}
