@@ -553,19 +553,9 @@ func (s *Service) checkSent(ctx context.Context) (*SyncCheck, error) {
 	if err != nil || folder == "" || s.store.SyncDevice() == "" {
 		return nil, err
 	}
-	in := map[string]bool{}
-	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	in, err := s.sentInFolder(folder)
 	if err != nil {
-		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
-	}
-	for _, ref := range refs {
-		seg, err := syncfolder.ReadSegment(ref)
-		if err != nil {
-			continue // what it held counts as missing
-		}
-		for _, r := range seg.Records {
-			in[r.VID] = true
-		}
+		return nil, err
 	}
 	c := &SyncCheck{Folder: folder}
 	seen := map[string]bool{}
@@ -590,17 +580,9 @@ func (s *Service) Resend(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	in := map[string]bool{}
-	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	in, err := s.sentInFolder(folder)
 	if err != nil {
-		return 0, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
-	}
-	for _, ref := range refs {
-		if seg, err := syncfolder.ReadSegment(ref); err == nil {
-			for _, r := range seg.Records {
-				in[r.VID] = true
-			}
-		}
+		return 0, err
 	}
 	var ids []string
 	seen := map[string]bool{}
@@ -613,4 +595,22 @@ func (s *Service) Resend(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return s.store.Resend(ctx, ids)
+}
+
+// sentInFolder reads this device's own segments and returns the versions
+// they hold; a segment that cannot be read holds none.
+func (s *Service) sentInFolder(folder string) (map[string]bool, error) {
+	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	if err != nil {
+		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
+	}
+	in := map[string]bool{}
+	for _, ref := range refs {
+		if seg, err := syncfolder.ReadSegment(ref); err == nil {
+			for _, r := range seg.Records {
+				in[r.VID] = true
+			}
+		}
+	}
+	return in, nil
 }
