@@ -16,7 +16,9 @@ const damagedMessage = "The diary's database is damaged, so it is open for readi
 
 // markDamaged makes the diary read-only and says so.
 func (s *Service) markDamaged(msg string) {
-	if s.store.ReadOnly() != "" {
+	// A store opened read-only for its damage says only that it is read
+	// only; the person still has to hear why, once.
+	if s.store.ReadOnly() == msg {
 		return
 	}
 	s.store.SetReadOnly(msg)

@@ -80,6 +80,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s.read = read
 	if err := s.loadSyncClock(ctx); err != nil {
 		s.Close()
+		if isCorrupt(err) {
+			return nil, classifyOpenError(err)
+		}
 		return nil, err
 	}
 	return s, nil
