@@ -32,9 +32,15 @@ type SyncPass struct {
 	Sent      int      `json:"sent"`
 	Received  int      `json:"received"`
 	Changed   []string `json:"changed"`
+	More      bool     `json:"more"` // more entries changed than Changed names
 	Conflicts []string `json:"conflicts"`
 	Error     *uiError `json:"error"`
 }
+
+// maxChangedIDs bounds an event's list: a computer joining a large diary
+// changes every entry in one pass, and the window only needs to know
+// whether its open entry is among them (with More, it asks).
+const maxChangedIDs = 500
 
 // syncWatch is the background loop of the open diary.
 type syncWatch struct {
@@ -176,6 +182,9 @@ func (b *Backend) afterSyncPass(rep app.SyncReport, err error) {
 	pass := SyncPass{Sent: rep.Sent, Received: rep.Received, Changed: rep.Changed, Conflicts: rep.Conflicts, Error: b.uiErrorOf("sync", err)}
 	if pass.Changed == nil {
 		pass.Changed = []string{}
+	}
+	if len(pass.Changed) > maxChangedIDs {
+		pass.Changed, pass.More = pass.Changed[:maxChangedIDs], true
 	}
 	w := &b.watch
 	w.mu.Lock()

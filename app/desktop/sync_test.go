@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -229,4 +230,38 @@ func TestClosingStopsTheSyncLoop(t *testing.T) {
 	if err != nil || !st.Enabled || !st.Watching {
 		t.Errorf("after reopening: %+v, %v", st, err)
 	}
+}
+
+func TestALargePassNamesSomeChangesAndSaysThereAreMore(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	ids := make([]string, maxChangedIDs+100)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("e%04d", i)
+	}
+	b.afterSyncPass(app.SyncReport{Received: len(ids), Changed: ids}, nil)
+	p := rec.waitForPass(t, "sync:changed", func(SyncPass) bool { return true })
+	if len(p.Changed) != maxChangedIDs || !p.More || p.Changed[0] != "e0000" {
+		t.Errorf("event names %d entries, more %v", len(p.Changed), p.More)
+	}
+	// A pass that changed nothing is heard by the status line only.
+	rec.mu.Lock()
+	rec.events, rec.data = nil, nil
+	rec.mu.Unlock()
+	b.afterSyncPass(app.SyncReport{}, nil)
+	rec.waitFor(t, "sync:pass")
+	if got := rec.passes("sync:changed"); len(got) != 0 {
+		t.Errorf("an empty pass sent sync:changed: %+v", got)
+	}
+}
+
+func (r *recorder) passes(name string) []SyncPass {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []SyncPass
+	for i, e := range r.events {
+		if p, ok := r.data[i].(SyncPass); ok && e == name {
+			out = append(out, p)
+		}
+	}
+	return out
 }

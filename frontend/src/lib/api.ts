@@ -74,7 +74,15 @@ export interface SyncState {
   lastError: UiError | null
 }
 /** SyncPass is how a pass went ("sync:pass", and "sync:changed" when it changed something). */
-export interface SyncPass { sent: number; received: number; changed: string[]; conflicts: string[]; error: UiError | null }
+export interface SyncPass {
+  sent: number
+  received: number
+  changed: string[]
+  /** more entries changed than changed names */
+  more: boolean
+  conflicts: string[]
+  error: UiError | null
+}
 export interface SyncReport { sent: number; received: number; changed: string[] | null; conflicts: string[] | null }
 
 export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only'

@@ -49,7 +49,7 @@ function core(first: Entry) {
     // another computer's pass changed the entry to next
     remote(next: Entry) {
       stored = next
-      const pass: SyncPass = { sent: 0, received: 1, changed: [next.id], conflicts: next.conflicts ? [next.id] : [], error: null }
+      const pass: SyncPass = { sent: 0, received: 1, changed: [next.id], more: false, conflicts: next.conflicts ? [next.id] : [], error: null }
       for (const cb of listeners.get('sync:changed') ?? []) cb(pass)
     },
   }
