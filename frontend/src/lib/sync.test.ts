@@ -216,3 +216,31 @@ describe('Autosaver.discard', () => {
     expect(s.state).toBe('idle')
   })
 })
+
+describe('ConflictDialog with three computers', () => {
+  it('lists each other version; arrow keys move between them', async () => {
+    const mine = entry({ body: '朝会\n本文\n終わり', conflicts: 2 })
+    setBackend({
+      Entries: { Get: async () => mine },
+      Sync: {
+        ConflictVersions: async () => [
+          entry({ body: '朝会\n家の本文\n終わり', updatedAt: '2024-03-02T10:00:00Z' }),
+          entry({ body: '朝会\n職場の本文\n終わり', updatedAt: '2024-03-01T10:00:00Z' }),
+        ],
+      },
+    })
+    ui.openId = 'e1'
+    ui.dialog = 'conflict'
+    const c = mount(ConflictDialog, { target: document.body })
+    await vi.waitFor(() => expect(document.querySelectorAll('[role="radio"]').length).toBe(2))
+    const other = () => document.querySelector('.line.changed[data-side="other"]')?.textContent
+    expect(other()).toBe('家の本文')
+    const first = document.querySelector<HTMLButtonElement>('[role="radio"][aria-checked="true"]')!
+    first.focus()
+    first.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true }))
+    await vi.waitFor(() => expect(other()).toBe('職場の本文'))
+    expect(document.activeElement?.getAttribute('aria-checked')).toBe('true')
+    expect(document.activeElement).not.toBe(first)
+    unmount(c)
+  })
+})
