@@ -22,11 +22,13 @@ endif
 APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth x11-utils xdotool imagemagick dbus dbus-x11 chromium python3 \
 	fcitx5 fcitx5-mozc fcitx5-frontend-gtk3
+# ...Syncthing, for the test of sync through a real engine (test-sync)...
+APT_PACKAGES += syncthing curl
 # ...and for make dist: makensis (the Windows installer), desktop-file-validate, zip.
 APT_PACKAGES += nsis desktop-file-utils zip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-frontend test-e2e test-window test-ime test-windows-build lint bench bench-ui bench-start bench-crash bench-sync lexicon clean
+.PHONY: run build deps deps-system deps-wails deps-frontend frontend cli test test-go test-sync test-frontend test-e2e test-window test-ime test-windows-build lint bench bench-ui bench-start bench-crash bench-sync lexicon clean
 .PHONY: build-windows dist test-dist
 
 # The release number has one home, info.productVersion in wails.json (see
@@ -69,7 +71,7 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 
-test: deps lint test-go test-frontend test-e2e test-window test-ime test-windows-build test-dist
+test: deps lint test-go test-sync test-frontend test-e2e test-window test-ime test-windows-build test-dist
 	@echo "all tests passed"
 
 test-go:
@@ -119,9 +121,16 @@ bench-start: build
 	scripts/bench-start.sh build/bin/tsuzuri
 
 # Sync between simulated computers through an unreliable copier, 10,000
-# operations with kills (test-go runs a short version), then the figures.
+# operations with kills (test-go runs a short version), then the figures:
+# joining a 20,000-entry diary, 10,000 remote changes into an open
+# 100,000-entry one, the folder's size, idle watching.
 bench-sync:
-	$(GO) run ./cmd/syncsim -devices 4 -ops 10000
+	$(GO) run ./cmd/syncsim -devices 4 -ops 10000 -figures
+
+# Two real Syncthing instances on 127.0.0.1 carry a diary between two data
+# folders (skips without ../shared/syncthing or syncthing).
+test-sync:
+	scripts/test-sync.sh
 
 # kill -9 at 1,000 random points of saves, imports, index rebuilds and
 # backups, checking the data folder after each (test-go runs a short version).

@@ -164,6 +164,9 @@ type VerifyReport struct {
 	// MissingAttachments are references in entries to files that are not
 	// in the attachments folder.
 	MissingAttachments []MissingAttachment
+	// Sync, when sync is on, says whether the changes this device sent are
+	// all in the sync folder.
+	Sync *SyncCheck `json:",omitempty"`
 	// Advice says what to do about what was found, one step a line.
 	Advice []string
 }
@@ -176,7 +179,8 @@ type MissingAttachment struct {
 
 // OK reports whether nothing was found wrong.
 func (r VerifyReport) OK() bool {
-	return len(r.DatabaseProblems) == 0 && r.Index.ok() && r.Index.IndexSeq == r.Index.LastSeq && len(r.MissingAttachments) == 0
+	return len(r.DatabaseProblems) == 0 && r.Index.ok() && r.Index.IndexSeq == r.Index.LastSeq && len(r.MissingAttachments) == 0 &&
+		(r.Sync == nil || r.Sync.Missing == 0)
 }
 
 // attachmentRef finds the attachments an entry's Markdown links to.
@@ -224,6 +228,12 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	if len(r.MissingAttachments) > 0 {
 		r.Advice = append(r.Advice, fmt.Sprintf("Attachments are missing from %s. A backup may still hold them: restore one into a new folder (tsuzuri --data NEW restore FILE.zip) and copy them back.", s.attach.Dir))
+	}
+	if r.Sync, err = s.checkSent(ctx); err != nil {
+		return r, err
+	}
+	if r.Sync != nil && r.Sync.Missing > 0 {
+		r.Advice = append(r.Advice, fmt.Sprintf("%d texts this computer sent are not in the sync folder %s (was it emptied or replaced?). Send them again: tsuzuri sync --resend", r.Sync.Missing, r.Sync.Folder))
 	}
 	return r, nil
 }

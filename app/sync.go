@@ -24,14 +24,15 @@ import (
 
 // Keys of the sync settings kept in the database.
 const (
-	syncFolderKey    = "folder"
-	syncNextKey      = "next_segment"
-	syncSentAtKey    = "last_sent"
-	syncRecvAtKey    = "last_received"
-	synonymsVIDKey   = "synonyms_vid"
-	synonymsHashKey  = "synonyms_hash"
-	segmentVersions  = 2000    // versions read from the database at a time
-	segmentTextBytes = 8 << 20 // a segment is sealed once its texts reach this
+	syncFolderKey     = "folder"
+	syncLastFolderKey = "last_folder" // the folder before sync was turned off
+	syncNextKey       = "next_segment"
+	syncSentAtKey     = "last_sent"
+	syncRecvAtKey     = "last_received"
+	synonymsVIDKey    = "synonyms_vid"
+	synonymsHashKey   = "synonyms_hash"
+	segmentVersions   = 2000    // versions read from the database at a time
+	segmentTextBytes  = 8 << 20 // a segment is sealed once its texts reach this
 )
 
 // SyncReport says what one pass did.
@@ -105,7 +106,17 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 	if err := syncfolder.Check(abs); err != nil {
 		return SyncStatus{}, diary.Errorf(diary.EInvalid, "%v", err)
 	}
-	if _, err := s.store.EnableSync(ctx, storage.NewDeviceID()); err != nil {
+	previous, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err == nil && previous == "" {
+		previous, err = s.store.SyncSetting(ctx, syncLastFolderKey)
+	}
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	// A diary that moves to another folder sends all of itself there; one
+	// turned on again with the same folder sends what changed meanwhile.
+	republish := previous != "" && previous != abs
+	if _, err := s.store.EnableSync(ctx, storage.NewDeviceID(), republish); err != nil {
 		return SyncStatus{}, err
 	}
 	if err := s.store.SetSyncSetting(ctx, syncFolderKey, abs); err != nil {
@@ -117,6 +128,13 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 // DisableSync stops syncing. Nothing is deleted, here or in the folder;
 // turning it on again later sends what was written meanwhile.
 func (s *Service) DisableSync(ctx context.Context) error {
+	folder, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err != nil || folder == "" {
+		return err
+	}
+	if err := s.store.SetSyncSetting(ctx, syncLastFolderKey, folder); err != nil {
+		return err
+	}
 	return s.store.SetSyncSetting(ctx, syncFolderKey, "")
 }
 
@@ -145,11 +163,11 @@ func (s *Service) SyncNow(ctx context.Context) (SyncReport, error) {
 	s.folderSync.pass.Lock()
 	defer s.folderSync.pass.Unlock()
 	var rep SyncReport
-	if err := syncfolder.Check(folder); err != nil {
-		return rep, diary.Errorf(diary.EInvalid, "%v", err)
-	}
 	if _, err := os.Stat(folder); err != nil {
 		return rep, diary.Errorf(diary.ENotFound, "The sync folder %s is not there (is the drive connected?). Nothing was sent or received.", folder)
+	}
+	if err := syncfolder.Check(folder); err != nil {
+		return rep, diary.Errorf(diary.EInvalid, "%v", err)
 	}
 	if err := s.sendVersions(ctx, folder, &rep); err != nil {
 		return rep, err
@@ -206,17 +224,18 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 	if vid != "" {
 		records = append(records, syncfolder.Record{Type: syncfolder.TypeSynonyms, VID: vid, Text: synonyms})
 	}
-	for {
+	for after := ""; ; {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		versions, err := s.store.Unsent(ctx, segmentVersions)
+		versions, err := s.store.Unsent(ctx, after, segmentVersions)
 		if err != nil {
 			return err
 		}
 		if len(versions) == 0 {
 			break
 		}
+		after = versions[len(versions)-1].VID
 		for _, v := range versions {
 			r := syncfolder.Record{Type: syncfolder.TypeEntry, VID: v.VID, ID: v.EntryID, Parents: v.Parents, State: int(v.State)}
 			if v.State != storage.Purged {
@@ -287,19 +306,32 @@ func (s *Service) synonymsToSend(ctx context.Context) (string, string, error) {
 
 func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncReport) error {
 	device := s.store.SyncDevice()
-	refs, skipped, err := syncfolder.Segments(folder, device)
-	if err != nil {
-		return diary.Errorf(diary.EInvalid, "%v", err)
-	}
-	rep.Skipped = append(rep.Skipped, skipped...)
 	applied, err := s.store.AppliedSegments(ctx)
 	if err != nil {
 		return err
 	}
+	byName := make(map[[2]string]bool, len(applied))
+	for k := range applied {
+		byName[[2]string{k.Device, k.Name}] = true
+	}
+	refs, skipped, err := syncfolder.Segments(folder, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
+	if err != nil {
+		return diary.Errorf(diary.EInvalid, "%v", err)
+	}
+	rep.Skipped = append(rep.Skipped, skipped...)
 	synonymsVID, err := s.store.SyncSetting(ctx, synonymsVIDKey)
 	if err != nil {
 		return err
 	}
+	// The index follows on another goroutine, as during an import: many
+	// changes arriving at once (a device joining) index on one core while
+	// SQLite writes on the other.
+	ix := s.startIndexer(ctx, func(int) {})
+	defer func() {
+		if err := ix.finish(context.WithoutCancel(ctx)); err != nil {
+			s.log.Error("index update after sync failed; it will be retried", "err", err)
+		}
+	}()
 	for _, ref := range refs {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -362,7 +394,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 				}
 			}
 			if len(res.Changed) > 0 {
-				s.afterWrite(ctx)
+				ix.kick()
 			}
 		}
 		rep.Waiting += waiting
@@ -498,4 +530,87 @@ func (s *Service) kickSync() {
 	case s.folderSync.kick <- struct{}{}:
 	default:
 	}
+}
+
+// CurrentVersions gives the version each of these entries holds now (sync
+// only), by id.
+func (s *Service) CurrentVersions(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.store.CurrentVersions(ctx, ids)
+}
+
+// SyncCheck is what verify found of this device's changes in the folder.
+type SyncCheck struct {
+	Folder  string
+	Sent    int      // current texts (heads) this device sealed in the folder
+	Missing int      // ... of them not found there
+	Entries []string // entries with a missing version (the first 20)
+}
+
+// checkSent reads this device's own segments and checks that every
+// version it sealed is in one of them. Nil when sync is off.
+func (s *Service) checkSent(ctx context.Context) (*SyncCheck, error) {
+	folder, err := s.store.SyncSetting(ctx, syncFolderKey)
+	if err != nil || folder == "" || s.store.SyncDevice() == "" {
+		return nil, err
+	}
+	in := map[string]bool{}
+	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	if err != nil {
+		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
+	}
+	for _, ref := range refs {
+		seg, err := syncfolder.ReadSegment(ref)
+		if err != nil {
+			continue // what it held counts as missing
+		}
+		for _, r := range seg.Records {
+			in[r.VID] = true
+		}
+	}
+	c := &SyncCheck{Folder: folder}
+	seen := map[string]bool{}
+	err = s.store.SentVersions(ctx, func(id, vid string) {
+		c.Sent++
+		if !in[vid] {
+			c.Missing++
+			if !seen[id] && len(c.Entries) < 20 {
+				seen[id] = true
+				c.Entries = append(c.Entries, id)
+			}
+		}
+	})
+	return c, err
+}
+
+// Resend writes this device's current texts to the folder again where the
+// folder lost what it sent (see Verify). It returns how many were queued;
+// the next pass sends them.
+func (s *Service) Resend(ctx context.Context) (int, error) {
+	folder, err := s.syncFolderPath(ctx)
+	if err != nil {
+		return 0, err
+	}
+	in := map[string]bool{}
+	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	if err != nil {
+		return 0, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
+	}
+	for _, ref := range refs {
+		if seg, err := syncfolder.ReadSegment(ref); err == nil {
+			for _, r := range seg.Records {
+				in[r.VID] = true
+			}
+		}
+	}
+	var ids []string
+	seen := map[string]bool{}
+	if err := s.store.SentVersions(ctx, func(id, vid string) {
+		if !in[vid] && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}); err != nil {
+		return 0, err
+	}
+	return s.store.Resend(ctx, ids)
 }

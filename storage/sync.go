@@ -13,7 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+
 	"time"
 
 	"github.com/tsuzuri/tsuzuri/diary"
@@ -46,25 +46,13 @@ type Version struct {
 // later edit here stamped a year ahead.
 const ClockBound = 24 * time.Hour
 
-var (
-	vidPattern    = regexp.MustCompile(`^[0-9a-f]{16}-[0-9a-f]{16}$`)
-	devicePattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
-)
-
-// ValidDevice reports whether id is a device id as sync writes them.
-func ValidDevice(id string) bool { return devicePattern.MatchString(id) }
-
-// ValidVID reports whether v is a version id as sync writes them.
-func ValidVID(v string) bool { return vidPattern.MatchString(v) }
+var devicePattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 
 // VIDTime is the wall-clock part of a version id.
 func VIDTime(vid string) time.Time {
 	h, _ := strconv.ParseUint(vid[:16], 16, 64)
 	return time.UnixMilli(int64(h >> 16)).UTC()
 }
-
-// VIDDevice is the device part of a version id.
-func VIDDevice(vid string) string { return vid[17:] }
 
 // NewDeviceID makes a random device id.
 func NewDeviceID() string {
@@ -73,146 +61,17 @@ func NewDeviceID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// syncClock is this device's hybrid logical clock: milliseconds of wall
-// time in the high 48 bits, a counter in the low 16, never going back.
-type syncClock struct {
-	mu     sync.Mutex
-	device string // "" while sync is off: writes record no versions
-	hlc    uint64
-}
-
-func (c *syncClock) enabled() (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.device, c.device != ""
-}
-
-// tick returns a new version id, later than every one seen here.
-func (c *syncClock) tick(now time.Time) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	phys := uint64(now.UnixMilli()) << 16
-	if phys > c.hlc {
-		c.hlc = phys
-	} else {
-		c.hlc++
-	}
-	return fmt.Sprintf("%016x-%s", c.hlc, c.device)
-}
-
-// observe moves the clock past a version seen from another device, but not
-// more than ClockBound past now; it returns how far past the bound the
-// version was (0 when within it).
-func (c *syncClock) observe(vid string, now time.Time) time.Duration {
-	h, _ := strconv.ParseUint(vid[:16], 16, 64)
-	bound := uint64(now.Add(ClockBound).UnixMilli()) << 16
-	var over time.Duration
-	if h > bound {
-		over = time.Duration((h>>16)-(bound>>16)) * time.Millisecond
-		h = bound
-	}
-	c.mu.Lock()
-	if h > c.hlc {
-		c.hlc = h
-	}
-	c.mu.Unlock()
-	return over
-}
-
-func (c *syncClock) value() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hlc
-}
-
-// loadSyncClock reads the device id and clock at open.
-func (s *Store) loadSyncClock(ctx context.Context) error {
-	meta, err := s.syncMeta(ctx, s.write, "device", "hlc")
-	if err != nil {
-		return err
-	}
-	h, _ := strconv.ParseUint(meta["hlc"], 16, 64)
-	s.clock.mu.Lock()
-	s.clock.device, s.clock.hlc = meta["device"], h
-	s.clock.mu.Unlock()
-	return nil
-}
-
-func (s *Store) syncMeta(ctx context.Context, q querier, names ...string) (map[string]string, error) {
-	out := map[string]string{}
-	rows, err := q.QueryContext(ctx, "SELECT name, value FROM sync_meta WHERE name IN ("+placeholders(len(names))+")", anys(names)...)
-	if err != nil {
-		return nil, fmt.Errorf("read sync settings: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return nil, fmt.Errorf("read sync settings: %w", err)
-		}
-		out[k] = v
-	}
-	return out, rows.Err()
-}
-
-// SyncSetting reads one value kept for sync on this device ("" if unset).
-func (s *Store) SyncSetting(ctx context.Context, name string) (string, error) {
-	m, err := s.syncMeta(ctx, s.read, name)
-	return m[name], err
-}
-
-// SetSyncSetting keeps one value for sync on this device.
-func (s *Store) SetSyncSetting(ctx context.Context, name, value string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		return setMeta(ctx, tx, name, value)
-	})
-}
-
-func setMeta(ctx context.Context, tx *sql.Tx, name, value string) error {
-	_, err := tx.ExecContext(ctx, "INSERT INTO sync_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
-	if err != nil {
-		return fmt.Errorf("save sync setting %s: %w", name, err)
-	}
-	return nil
-}
-
-func (s *Store) saveClock(ctx context.Context, tx *sql.Tx) error {
-	return setMeta(ctx, tx, "hlc", strconv.FormatUint(s.clock.value(), 16))
-}
-
-// SyncDevice is this device's id, "" while sync has never been turned on.
-func (s *Store) SyncDevice() string {
-	d, _ := s.clock.enabled()
-	return d
-}
-
-// NextVID stamps something other than an entry (the synonyms file) with
-// this device's clock.
-func (s *Store) NextVID(ctx context.Context) (string, error) {
-	if _, ok := s.clock.enabled(); !ok {
-		return "", errors.New("sync is not turned on")
-	}
-	vid := s.clock.tick(s.now())
-	return vid, s.inTx(ctx, func(tx *sql.Tx) error { return s.saveClock(ctx, tx) })
-}
-
-// ObserveVID moves this device's clock past a stamp another device wrote,
-// within ClockBound, and says how far past the bound it was.
-func (s *Store) ObserveVID(vid string) time.Duration {
-	if !ValidVID(vid) {
-		return 0
-	}
-	return s.clock.observe(vid, s.now())
-}
-
 // EnableSync gives this device an id (once; device is used only the first
 // time) and makes every entry that has no version yet a version of this
 // device, waiting to be sent: the first pass then writes the whole diary.
-func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
+// With republish (the diary moves to another folder, which holds nothing
+// of it yet) every entry gets a new version over its current one, so the
+// new folder receives the whole diary from this device.
+func (s *Store) EnableSync(ctx context.Context, device string, republish bool) (string, error) {
 	if current, ok := s.clock.enabled(); ok {
 		device = current
 	}
-	if !ValidDevice(device) {
+	if !devicePattern.MatchString(device) {
 		return "", fmt.Errorf("device id %q is not 16 hex digits", device)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -222,18 +81,20 @@ func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
 		s.clock.mu.Lock()
 		s.clock.device = device
 		s.clock.mu.Unlock()
-		rows, err := tx.QueryContext(ctx, "SELECT id FROM entries WHERE vid IS NULL")
+		rows, err := tx.QueryContext(ctx, "SELECT id, coalesce(vid, '') FROM entries WHERE vid IS NULL OR ?", republish)
 		if err != nil {
 			return fmt.Errorf("list entries to send: %w", err)
 		}
 		var ids []string
+		current := map[string]string{}
 		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
+			var id, vid string
+			if err := rows.Scan(&id, &vid); err != nil {
 				rows.Close()
 				return fmt.Errorf("list entries to send: %w", err)
 			}
 			ids = append(ids, id)
+			current[id] = vid
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -251,8 +112,16 @@ func (s *Store) EnableSync(ctx context.Context, device string) (string, error) {
 					state = Trashed
 				}
 				vid := s.clock.tick(now)
+				parents := "[]"
+				if prev := current[e.ID]; prev != "" {
+					p, _ := json.Marshal([]string{prev})
+					parents = string(p)
+					if _, err := tx.ExecContext(ctx, "UPDATE sync_versions SET head = 0 WHERE entry_id = ? AND vid = ?", e.ID, prev); err != nil {
+						return fmt.Errorf("record version of %s: %w", e.ID, err)
+					}
+				}
 				if _, err := tx.ExecContext(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, local, sent)
-					VALUES (?, ?, '[]', ?, 1, ?, 1, 0)`, e.ID, vid, state, textHash(e)); err != nil {
+					VALUES (?, ?, ?, ?, 1, ?, 1, 0)`, e.ID, vid, parents, state, textHash(e)); err != nil {
 					return fmt.Errorf("record version of %s: %w", e.ID, err)
 				}
 				if _, err := tx.ExecContext(ctx, "UPDATE entries SET vid = ? WHERE id = ?", vid, e.ID); err != nil {
@@ -288,11 +157,16 @@ type versionMeta struct {
 	hash       string
 	hasContent bool
 	local      bool
-	sent       int // 0 not yet, 2 being written to the folder, 1 sealed there
+	sent       int  // 0 not yet, 2 being written to the folder, 1 sealed there
+	fresh      bool // arriving in this apply, not in the table yet
 }
 
-func entryVersions(ctx context.Context, tx *sql.Tx, id string) ([]versionMeta, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT vid, parents, state, head, text_hash, content IS NOT NULL, local, sent FROM sync_versions WHERE entry_id = ?", id)
+func (w *writer) entryVersions(ctx context.Context, id string) ([]versionMeta, error) {
+	st, err := w.stmt(ctx, "SELECT vid, parents, state, head, text_hash, content IS NOT NULL, local, sent FROM sync_versions WHERE entry_id = ?")
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("read versions of %s: %w", id, err)
 	}
@@ -313,9 +187,13 @@ func entryVersions(ctx context.Context, tx *sql.Tx, id string) ([]versionMeta, e
 }
 
 // currentVID is the version an entry's row holds ("" when none).
-func currentVID(ctx context.Context, tx *sql.Tx, id string) (string, bool, error) {
+func (w *writer) currentVID(ctx context.Context, id string) (string, bool, error) {
+	st, err := w.stmt(ctx, "SELECT vid FROM entries WHERE id = ?")
+	if err != nil {
+		return "", false, err
+	}
 	var vid sql.NullString
-	err := tx.QueryRowContext(ctx, "SELECT vid FROM entries WHERE id = ?", id).Scan(&vid)
+	err = st.QueryRowContext(ctx, id).Scan(&vid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}
@@ -367,11 +245,11 @@ func (w *writer) recordLocal(ctx context.Context, e diary.Entry, prev *diary.Ent
 	if _, ok := clock.enabled(); !ok {
 		return nil
 	}
-	versions, err := entryVersions(ctx, w.tx, e.ID)
+	versions, err := w.entryVersions(ctx, e.ID)
 	if err != nil {
 		return err
 	}
-	cur, _, err := currentVID(ctx, w.tx, e.ID)
+	cur, _, err := w.currentVID(ctx, e.ID)
 	if err != nil {
 		return err
 	}
@@ -477,11 +355,11 @@ func (w *writer) keepContent(ctx context.Context, vid string, e diary.Entry) err
 
 // countConflicts sets the entry's conflict count from its heads.
 func (w *writer) countConflicts(ctx context.Context, id string) error {
-	versions, err := entryVersions(ctx, w.tx, id)
+	versions, err := w.entryVersions(ctx, id)
 	if err != nil {
 		return err
 	}
-	cur, _, err := currentVID(ctx, w.tx, id)
+	cur, _, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -506,15 +384,16 @@ func (w *writer) countConflicts(ctx context.Context, id string) error {
 }
 
 // Unsent lists up to limit versions written here that have not been sealed
-// in the folder yet, oldest first, and marks them as being sent: from now
-// on a save starts a new version instead of folding into one of them, so
-// what is written to the folder under a vid never changes.
-func (s *Store) Unsent(ctx context.Context, limit int) ([]Version, error) {
+// in the folder yet, in vid order after the vid after ("" for the first),
+// and marks them as being sent: from now on a save starts a new version
+// instead of folding into one of them, so what is written to the folder
+// under a vid never changes.
+func (s *Store) Unsent(ctx context.Context, after string, limit int) ([]Version, error) {
 	var out []Version
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT entry_id, vid, parents, state, content FROM sync_versions
-			WHERE sent <> 1 AND local = 1 ORDER BY vid LIMIT ?`, limit)
+			WHERE sent <> 1 AND local = 1 AND vid > ? ORDER BY vid LIMIT ?`, after, limit)
 		if err != nil {
 			return fmt.Errorf("list versions to send: %w", err)
 		}
@@ -652,7 +531,7 @@ func (s *Store) ApplyVersions(ctx context.Context, versions []Version) (ApplyRes
 }
 
 func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, now time.Time, res *ApplyResult) error {
-	known, err := entryVersions(ctx, w.tx, id)
+	known, err := w.entryVersions(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -661,6 +540,7 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		have[v.vid] = true
 	}
 	var fresh []Version
+	hashes := map[string]string{}
 	for _, v := range incoming {
 		if have[v.VID] {
 			continue
@@ -669,28 +549,16 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 		if over := w.clock.observe(v.VID, now); over > res.ClockAhead {
 			res.ClockAhead = over
 		}
-		content := sql.NullString{}
-		hash := ""
 		if v.State != Purged {
 			v.Entry.ID = id
 			if err := normalise(&v.Entry, now); err != nil {
 				res.Problems = append(res.Problems, fmt.Sprintf("%s of %s: %s", v.VID, id, diary.ErrorMessage(err)))
 				continue
 			}
-			b, err := json.Marshal(v.Entry)
-			if err != nil {
-				return fmt.Errorf("encode version %s: %w", v.VID, err)
-			}
-			content = sql.NullString{String: string(b), Valid: true}
-			hash = textHash(v.Entry)
-		}
-		p, _ := json.Marshal(v.Parents)
-		if _, err := w.exec(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, content, local, sent)
-			VALUES (?, ?, ?, ?, 1, ?, ?, 0, 1)`, id, v.VID, string(p), v.State, hash, content); err != nil {
-			return fmt.Errorf("add version %s of %s: %w", v.VID, id, err)
+			hashes[v.VID] = textHash(v.Entry)
 		}
 		fresh = append(fresh, v)
-		known = append(known, versionMeta{vid: v.VID, parents: v.Parents, state: v.State, head: true, hash: hash, hasContent: content.Valid, sent: 1})
+		known = append(known, versionMeta{vid: v.VID, parents: v.Parents, state: v.State, head: true, hash: hashes[v.VID], sent: 1, fresh: true})
 	}
 	if len(fresh) == 0 {
 		return nil
@@ -709,21 +577,44 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 	for i := range known {
 		v := &known[i]
 		head := !named[v.vid]
-		if head != v.head {
+		if head != v.head && !v.fresh {
 			// A sealed version that stops being a head needs no content:
 			// its text is kept as a revision below or already was.
 			if _, err := w.exec(ctx, `UPDATE sync_versions SET head = ?1, content = CASE WHEN ?1 = 0 AND sent = 1 THEN NULL ELSE content END
 				WHERE entry_id = ?2 AND vid = ?3`, head, id, v.vid); err != nil {
 				return fmt.Errorf("update heads of %s: %w", id, err)
 			}
-			v.head = head
 		}
+		v.head = head
 		if head {
 			heads = append(heads, *v)
 		}
 	}
 	win := winner(heads)
-	cur, exists, err := currentVID(ctx, w.tx, id)
+	var winEntry *diary.Entry
+	for i, v := range fresh {
+		// Only a head that loses keeps its content in the row: the
+		// winner's goes into the entries row, and a version that is no
+		// head is kept as a revision below.
+		content := sql.NullString{}
+		head := !named[v.VID]
+		if v.State != Purged && head && v.VID != win.vid {
+			b, err := json.Marshal(v.Entry)
+			if err != nil {
+				return fmt.Errorf("encode version %s: %w", v.VID, err)
+			}
+			content = sql.NullString{String: string(b), Valid: true}
+		}
+		if v.VID == win.vid {
+			winEntry = &fresh[i].Entry
+		}
+		p, _ := json.Marshal(v.Parents)
+		if _, err := w.exec(ctx, `INSERT INTO sync_versions (entry_id, vid, parents, state, head, text_hash, content, local, sent)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 0, 1)`, id, v.VID, string(p), v.State, head, hashes[v.VID], content); err != nil {
+			return fmt.Errorf("add version %s of %s: %w", v.VID, id, err)
+		}
+	}
+	cur, exists, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -741,37 +632,35 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 				return err
 			}
 		}
-		if err := w.becomeCurrent(ctx, id, win, prev, now); err != nil {
+		if err := w.becomeCurrent(ctx, id, win, winEntry, prev, now); err != nil {
 			return err
 		}
 		res.Changed = append(res.Changed, id)
 	}
-	if win.state != Purged {
-		// Every text that is not current is kept as a revision, so a save
-		// acknowledged on any device can be found here.
-		if prev != nil && cur != "" && win.vid != cur {
-			if err := w.keepRevisionOnce(ctx, id, *prev, now); err != nil {
-				return err
-			}
-		}
-		for _, v := range fresh {
-			if v.VID == win.vid || v.State == Purged {
-				continue
-			}
-			if err := w.keepRevisionOnce(ctx, id, v.Entry, now); err != nil {
-				return err
-			}
-		}
-		if err := w.countConflicts(ctx, id); err != nil {
+	if win.state == Purged {
+		return nil
+	}
+	// Every text that is not current is kept as a revision, so a save
+	// acknowledged on any device can be found here.
+	if prev != nil && cur != "" && win.vid != cur {
+		if err := w.keepRevisionOnce(ctx, id, *prev, win.hash, now); err != nil {
 			return err
 		}
-		var n int
-		if err := w.tx.QueryRowContext(ctx, "SELECT conflicts FROM entries WHERE id = ?", id).Scan(&n); err != nil {
-			return fmt.Errorf("count conflicts of %s: %w", id, err)
+	}
+	for _, v := range fresh {
+		if v.VID == win.vid || v.State == Purged {
+			continue
 		}
-		if n > 0 {
-			res.Conflicts = append(res.Conflicts, id)
+		if err := w.keepRevisionOnce(ctx, id, v.Entry, win.hash, now); err != nil {
+			return err
 		}
+	}
+	n := conflictCount(heads, win)
+	if _, err := w.exec(ctx, "UPDATE entries SET conflicts = ? WHERE id = ? AND conflicts <> ?", n, id, n); err != nil {
+		return fmt.Errorf("count conflicts of %s: %w", id, err)
+	}
+	if n > 0 {
+		res.Conflicts = append(res.Conflicts, id)
 	}
 	return nil
 }
@@ -789,8 +678,9 @@ func (w *writer) keepContentIfNeeded(ctx context.Context, known []versionMeta, v
 	return nil
 }
 
-// becomeCurrent writes version win into the entries row.
-func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, prev *diary.Entry, now time.Time) error {
+// becomeCurrent writes version win into the entries row: its entry e when
+// it just arrived, else the content its row kept.
+func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, e *diary.Entry, prev *diary.Entry, now time.Time) error {
 	seq, err := nextSeq(ctx, w.tx)
 	if err != nil {
 		return err
@@ -807,13 +697,16 @@ func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, 
 		}
 		return nil
 	}
-	var content string
-	if err := w.tx.QueryRowContext(ctx, "SELECT content FROM sync_versions WHERE entry_id = ? AND vid = ?", id, win.vid).Scan(&content); err != nil {
-		return fmt.Errorf("read version %s of %s: %w", win.vid, id, err)
-	}
-	var e diary.Entry
-	if err := json.Unmarshal([]byte(content), &e); err != nil {
-		return fmt.Errorf("decode version %s of %s: %w", win.vid, id, err)
+	fromRow := e == nil
+	if fromRow {
+		var content string
+		if err := w.tx.QueryRowContext(ctx, "SELECT content FROM sync_versions WHERE entry_id = ? AND vid = ?", id, win.vid).Scan(&content); err != nil {
+			return fmt.Errorf("read version %s of %s: %w", win.vid, id, err)
+		}
+		e = &diary.Entry{}
+		if err := json.Unmarshal([]byte(content), e); err != nil {
+			return fmt.Errorf("decode version %s of %s: %w", win.vid, id, err)
+		}
 	}
 	e.ID = id
 	updated := VIDTime(win.vid)
@@ -857,22 +750,27 @@ func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, 
 	if err := w.writeComments(ctx, id, e.Comments, prev != nil); err != nil {
 		return err
 	}
-	// The row holds it now.
-	if _, err := w.exec(ctx, "UPDATE sync_versions SET content = NULL WHERE entry_id = ? AND vid = ? AND sent = 1", id, win.vid); err != nil {
-		return fmt.Errorf("apply version %s of %s: %w", win.vid, id, err)
+	if fromRow {
+		// The entries row holds it now.
+		if _, err := w.exec(ctx, "UPDATE sync_versions SET content = NULL WHERE entry_id = ? AND vid = ? AND sent = 1", id, win.vid); err != nil {
+			return fmt.Errorf("apply version %s of %s: %w", win.vid, id, err)
+		}
 	}
 	return nil
 }
 
-// keepRevisionOnce keeps e's text as a revision of entry id unless the
-// entry's current text or one of its revisions already is that text.
-func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry, now time.Time) error {
+// keepRevisionOnce keeps e's text as a revision of entry id unless it is
+// the current text (currentHash) or one of the entry's revisions already.
+func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry, currentHash string, now time.Time) error {
+	if textHash(e) == currentHash {
+		return nil
+	}
+	if e.Tags == nil {
+		e.Tags = []string{}
+	}
 	tags, err := json.Marshal(e.Tags)
 	if err != nil {
 		return fmt.Errorf("encode tags of %s: %w", id, err)
-	}
-	if e.Tags == nil {
-		tags = []byte("[]")
 	}
 	updated := e.UpdatedAt
 	if updated.IsZero() {
@@ -880,10 +778,7 @@ func (w *writer) keepRevisionOnce(ctx context.Context, id string, e diary.Entry,
 	}
 	_, err = w.exec(ctx, `INSERT INTO revisions (entry_id, number, recorded_at, saved_at, size, date, tags, title, body)
 		SELECT ?1, COALESCE((SELECT MAX(number) FROM revisions WHERE entry_id = ?1), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
-		WHERE EXISTS (SELECT 1 FROM entries WHERE id = ?1)
-		AND NOT EXISTS (SELECT 1 FROM revisions WHERE entry_id = ?1 AND title = ?7 AND body = ?8 AND date = ?5 AND tags = ?6)
-		AND NOT EXISTS (SELECT 1 FROM entries WHERE id = ?1 AND title = ?7 AND body = ?8 AND date = ?5
-			AND (SELECT coalesce(json_group_array(name), '[]') FROM (SELECT t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id WHERE et.entry_id = ?1 ORDER BY et.position)) = ?6)`,
+		WHERE NOT EXISTS (SELECT 1 FROM revisions WHERE entry_id = ?1 AND title = ?7 AND body = ?8 AND date = ?5 AND tags = ?6)`,
 		id, now.UnixMilli(), updated.UnixMilli(), len(e.Body), e.Date, string(tags), e.Title, e.Body)
 	if err != nil {
 		return fmt.Errorf("keep a version of %s: %w", id, err)
@@ -967,98 +862,4 @@ func (s *Store) InConflict(ctx context.Context) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
-}
-
-// SegmentKey names a segment of another device: its file and its checksum
-// (a device restored from an old backup may write a number again).
-type SegmentKey struct{ Device, Name, SHA256 string }
-
-// AppliedSegments lists the segments already applied here.
-func (s *Store) AppliedSegments(ctx context.Context) (map[SegmentKey]bool, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT device, name, sha256 FROM sync_segments")
-	if err != nil {
-		return nil, fmt.Errorf("list applied segments: %w", err)
-	}
-	defer rows.Close()
-	out := map[SegmentKey]bool{}
-	for rows.Next() {
-		var k SegmentKey
-		if err := rows.Scan(&k.Device, &k.Name, &k.SHA256); err != nil {
-			return nil, fmt.Errorf("list applied segments: %w", err)
-		}
-		out[k] = true
-	}
-	return out, rows.Err()
-}
-
-// RecordSegment notes a segment as applied, and its device as seen.
-func (s *Store) RecordSegment(ctx context.Context, k SegmentKey, records int, host string) error {
-	now := s.now().UnixMilli()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "INSERT OR IGNORE INTO sync_segments (device, name, sha256, records, applied_at) VALUES (?, ?, ?, ?, ?)",
-			k.Device, k.Name, k.SHA256, records, now); err != nil {
-			return fmt.Errorf("record segment %s/%s: %w", k.Device, k.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sync_devices (device, host, last_seen) VALUES (?1, ?2, ?3)
-			ON CONFLICT (device) DO UPDATE SET host = CASE WHEN ?2 <> '' THEN ?2 ELSE host END, last_seen = ?3`, k.Device, host, now); err != nil {
-			return fmt.Errorf("record device %s: %w", k.Device, err)
-		}
-		return nil
-	})
-}
-
-// NoteClockAhead records that a device's clock ran past the bound.
-func (s *Store) NoteClockAhead(ctx context.Context, device string, ahead time.Duration) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO sync_devices (device, clock_skew) VALUES (?1, ?2)
-			ON CONFLICT (device) DO UPDATE SET clock_skew = max(clock_skew, ?2)`, device, ahead.Milliseconds())
-		if err != nil {
-			return fmt.Errorf("record clock of %s: %w", device, err)
-		}
-		return nil
-	})
-}
-
-// SyncDeviceInfo is another device as this one knows it.
-type SyncDeviceInfo struct {
-	ID, Host, Alias string
-	LastSeen        time.Time
-	ClockAhead      time.Duration
-}
-
-// SyncDevices lists the other devices seen, by id.
-func (s *Store) SyncDevices(ctx context.Context) ([]SyncDeviceInfo, error) {
-	rows, err := s.read.QueryContext(ctx, "SELECT device, host, alias, last_seen, clock_skew FROM sync_devices ORDER BY device")
-	if err != nil {
-		return nil, fmt.Errorf("list devices: %w", err)
-	}
-	defer rows.Close()
-	var out []SyncDeviceInfo
-	for rows.Next() {
-		var d SyncDeviceInfo
-		var seen, skew int64
-		if err := rows.Scan(&d.ID, &d.Host, &d.Alias, &seen, &skew); err != nil {
-			return nil, fmt.Errorf("list devices: %w", err)
-		}
-		if seen > 0 {
-			d.LastSeen = time.UnixMilli(seen).UTC()
-		}
-		d.ClockAhead = time.Duration(skew) * time.Millisecond
-		out = append(out, d)
-	}
-	return out, rows.Err()
-}
-
-// RenameSyncDevice sets the name shown here for another device.
-func (s *Store) RenameSyncDevice(ctx context.Context, device, alias string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE sync_devices SET alias = ? WHERE device = ?", alias, device)
-		if err != nil {
-			return fmt.Errorf("rename device %s: %w", device, err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return diary.Errorf(diary.ENotFound, "No device %q has been seen in the sync folder.", device)
-		}
-		return nil
-	})
 }

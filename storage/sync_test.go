@@ -25,7 +25,7 @@ func newDevice(t *testing.T, id string, start time.Time) device {
 	}
 	t.Cleanup(func() { s.Close() })
 	c := withClock(s, start)
-	if _, err := s.EnableSync(context.Background(), id); err != nil {
+	if _, err := s.EnableSync(context.Background(), id, false); err != nil {
 		t.Fatal(err)
 	}
 	return device{s, c}
@@ -35,7 +35,7 @@ func newDevice(t *testing.T, id string, start time.Time) device {
 func (d device) send(t *testing.T) []Version {
 	t.Helper()
 	ctx := context.Background()
-	vs, err := d.Unsent(ctx, 10000)
+	vs, err := d.Unsent(ctx, "", 10000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func TestAutosavesFoldUntilTheyAreSent(t *testing.T) {
 	}
 	// Once a version is being sent it is fixed: the next autosave starts a
 	// new one, and both arrive.
-	inFlight, err := a.Unsent(context.Background(), 100)
+	inFlight, err := a.Unsent(context.Background(), "", 100)
 	if err != nil {
 		t.Fatal(err)
 	}

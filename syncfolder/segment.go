@@ -151,8 +151,20 @@ func highestSegment(dir string) int {
 
 // Segments lists the segments of every device but self, in device and
 // number order, with their headers read; files that are not (yet) whole
-// segments are reported instead.
-func Segments(folder, self string) ([]SegmentRef, []Skip, error) {
+// segments are reported instead. Segments for which done(device, name)
+// is true (applied before) are left out unread: a folder holds years of
+// them, and a pass should cost what arrived, not what is there.
+func Segments(folder, self string, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, func(dev string) bool { return dev != self }, done)
+}
+
+// OwnSegments lists the segments a device wrote itself, to check that
+// what it sent is still there.
+func OwnSegments(folder, self string) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, func(dev string) bool { return dev == self }, nil)
+}
+
+func segmentsOf(folder string, want func(device string) bool, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
 	if err := Check(folder); err != nil {
 		return nil, nil, err
 	}
@@ -162,7 +174,7 @@ func Segments(folder, self string) ([]SegmentRef, []Skip, error) {
 	}
 	var refs []SegmentRef
 	for _, dev := range devices {
-		if dev == self {
+		if !want(dev) {
 			continue
 		}
 		dir := filepath.Join(DeviceDir(folder, dev), logDir)
@@ -187,6 +199,9 @@ func Segments(folder, self string) ([]SegmentRef, []Skip, error) {
 				case kind != "":
 					skipped = append(skipped, Skip{relFile, kind, why})
 				}
+				continue
+			}
+			if done != nil && done(dev, it.Name()) {
 				continue
 			}
 			ref, err := readHeader(filepath.Join(dir, it.Name()), dev)

@@ -35,7 +35,7 @@ func TestSegmentsRoundTripAndOnlyOthersAreListed(t *testing.T) {
 	if name, _, _ := WriteSegment(folder, devA, "laptop", 1, recs[:1]); name != "00000002.tzlog" {
 		t.Fatalf("second segment named %q", name)
 	}
-	refs, skipped, err := Segments(folder, devB)
+	refs, skipped, err := Segments(folder, devB, nil)
 	if err != nil || len(refs) != 2 || len(skipped) != 0 {
 		t.Fatalf("Segments = %+v %+v %v", refs, skipped, err)
 	}
@@ -49,7 +49,7 @@ func TestSegmentsRoundTripAndOnlyOthersAreListed(t *testing.T) {
 	if len(seg.Records) != 2 || seg.Records[0].Entry.Body != recs[0].Entry.Body || seg.Records[1].Text != recs[1].Text {
 		t.Fatalf("records came back as %+v", seg.Records)
 	}
-	if own, _, _ := Segments(folder, devA); len(own) != 0 {
+	if own, _, _ := Segments(folder, devA, nil); len(own) != 0 {
 		t.Fatalf("a device reads its own segments: %+v", own)
 	}
 }
@@ -117,7 +117,7 @@ func TestBadFilesAreSkippedWithAReasonAndNeverBlockTheRest(t *testing.T) {
 	huge := `{"t":"entry","v":"0000018f00000000-` + devB + `","id":"x","e":{"body":"` + strings.Repeat("あ", maxRecord/3+10) + `"}}`
 	writeRaw(t, folder, devB, "00000013.tzlog", sealed(t, devB, 13, huge))
 
-	refs, skipped, err := Segments(folder, "cccccccccccccccc")
+	refs, skipped, err := Segments(folder, "cccccccccccccccc", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestLinksAreNotFollowed(t *testing.T) {
 	if err := os.Symlink(DeviceDir(outside, devB), DeviceDir(folder, devB)); err != nil {
 		t.Skip("no symlinks here:", err)
 	}
-	refs, skipped, err := Segments(folder, devA)
+	refs, skipped, err := Segments(folder, devA, nil)
 	if err != nil || len(refs) != 0 || len(skipped) != 1 || skipped[0].Kind != Refused {
 		t.Fatalf("a device folder that is a link: refs %+v skipped %+v err %v", refs, skipped, err)
 	}
@@ -209,7 +209,7 @@ func FuzzReadSegment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		folder := t.TempDir()
 		writeRaw(t, folder, devB, "00000001.tzlog", data)
-		refs, _, err := Segments(folder, devA)
+		refs, _, err := Segments(folder, devA, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -204,7 +204,8 @@ func (d *device) step(ctx context.Context) error {
 		if err != nil || e.DeletedAt != nil {
 			return nil
 		}
-		return d.save(ctx, app.EntryInput{ID: id, Title: e.Title, Body: fmt.Sprintf("%s\nd%d: %s", e.Body, d.cfg.Device, d.text(3)), Date: e.Date, Tags: e.Tags})
+		// A note every device rewrites, not one that grows for ever.
+		return d.save(ctx, app.EntryInput{ID: id, Title: e.Title, Body: fmt.Sprintf("%s\nd%d-%d: %s", lastLines(e.Body, 6), d.cfg.Device, d.n, d.text(3)), Date: e.Date, Tags: e.Tags})
 	case r < 68:
 		e, ok := d.pick(ctx, false)
 		if !ok {
@@ -247,7 +248,7 @@ func (d *device) step(ctx context.Context) error {
 		}
 		body := others[0].Body
 		if d.rng.IntN(2) == 0 {
-			body = e.Body + "\n" + others[0].Body
+			body = lastLines(e.Body+"\n"+others[0].Body, 12)
 		}
 		saved, err := d.s.ResolveConflict(ctx, app.EntryInput{ID: id, Title: e.Title, Body: body, Date: e.Date, Tags: e.Tags})
 		if err != nil {
@@ -259,6 +260,12 @@ func (d *device) step(ctx context.Context) error {
 		_, err := d.s.SyncNow(ctx)
 		return err
 	}
+}
+
+// lastLines keeps the last n lines of s.
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 func ignoreGone(err error) error {

@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
 	"time"
 )
 
@@ -29,6 +31,13 @@ func main() {
 	kill := flag.Float64("kill", 0.3, "chance that a device's run of operations is killed with SIGKILL")
 	seed := flag.Uint64("seed", uint64(time.Now().UnixNano()), "random seed (printed, to rerun a failure)")
 	dir := flag.String("dir", "", "work folder (default: a temporary one, removed afterwards)")
+	figures := flag.Bool("figures", false, "after the simulation, measure joining, applying remote changes, the folder's size and idle watching")
+	corpus := flag.String("corpus", "../shared/corpus", "with -figures: the corpus folder (synth.py grows it)")
+	seedCorpus := flag.String("seed-corpus", "", "with -figures: the JSON Lines corpus synth.py grows (default: the corpus's dev.jsonl.gz)")
+	join := flag.Int("join", 20000, "with -figures: entries of the diary a second computer joins")
+	open := flag.Int("open", 100000, "with -figures: entries of the open diary that receives changes")
+	remote := flag.Int("remote", 10000, "with -figures: remote changes it receives")
+	cpuProfile := flag.String("cpuprofile", "", "with -figures: write a CPU profile of the figures to this file")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -56,5 +65,23 @@ func main() {
 	}
 	if figs.Failures > 0 {
 		os.Exit(1)
+	}
+	if *figures {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err == nil {
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
+		}
+		bdir := filepath.Join(work, "bench")
+		os.MkdirAll(bdir, 0o755)
+		bf, err := runBench(ctx, benchConfig{Corpus: *corpus, Seed: *seedCorpus, Join: *join, Open: *open, Remote: *remote, Dir: bdir}, os.Stderr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "syncsim:", err)
+			os.Exit(1)
+		}
+		bf.print(os.Stdout)
+		pprof.StopCPUProfile()
 	}
 }

@@ -78,13 +78,14 @@ func (f figures) print(w io.Writer) {
 // sim is one run: devices, each with its data folder and its own view of
 // the sync folder, and the copier standing in for the sync engine.
 type sim struct {
-	cfg    config
-	figs   figures
-	mu     sync.Mutex
-	rng    *rand.Rand                 // the copier's; the parent's draws are made under mu
-	acks   map[string]map[string]bool // entry → acknowledged texts
-	purged map[string]bool            // entries emptied from a trash for good
-	copied map[string]delivery        // "target|relative path" → what was delivered
+	cfg     config
+	figs    figures
+	mu      sync.Mutex
+	rng     *rand.Rand                 // the copier's; the parent's draws are made under mu
+	acks    map[string]map[string]bool // entry → acknowledged texts
+	purged  map[string]bool            // entries emptied from a trash for good
+	copied  map[string]delivery        // "target|relative path" → what was delivered
+	settled map[string]bool            // files delivered whole everywhere
 }
 
 func (s *sim) data(i int) string { return filepath.Join(s.cfg.Dir, fmt.Sprintf("device%d", i)) }
@@ -92,7 +93,7 @@ func (s *sim) view(i int) string { return filepath.Join(s.cfg.Dir, fmt.Sprintf("
 
 func run(ctx context.Context, cfg config) (figures, error) {
 	start := time.Now()
-	s := &sim{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 7)), acks: map[string]map[string]bool{}, purged: map[string]bool{}, copied: map[string]delivery{}}
+	s := &sim{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 7)), acks: map[string]map[string]bool{}, purged: map[string]bool{}, copied: map[string]delivery{}, settled: map[string]bool{}}
 	s.figs.Seed, s.figs.Devices = cfg.Seed, cfg.Devices
 	clock := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC).UnixMilli()
 	const step = int64(time.Minute / time.Millisecond)
@@ -247,7 +248,8 @@ func (s *sim) runDevice(ctx context.Context, dev int, cc childConfig, kill bool,
 // delivery is where the copier stands with one file and one device.
 type delivery struct {
 	size    int64
-	partial bool
+	partial bool // cut short: to be delivered whole
+	again   bool // whole, and to be delivered once more
 }
 
 // copyRound is one round of the stand-in sync engine. Each file a device
@@ -272,11 +274,29 @@ func (s *sim) copyRound(final bool) {
 					return nil
 				}
 				rel, _ := filepath.Rel(root, path)
+				s.mu.Lock()
+				settled := s.settled[rel] && !final
+				s.mu.Unlock()
+				if settled {
+					return nil
+				}
 				tmp := strings.HasPrefix(d.Name(), ".tmp-")
+				whole := !tmp
 				for dst := range s.cfg.Devices {
 					if dst != src {
 						s.deliver(path, rel, dst, tmp, final)
+						s.mu.Lock()
+						if d, ok := s.copied[fmt.Sprintf("%d|%s", dst, rel)]; !ok || d.partial || d.again {
+							whole = false
+						}
+						s.mu.Unlock()
 					}
+				}
+				if whole {
+					// Our files never change once in place: done with it.
+					s.mu.Lock()
+					s.settled[rel] = true
+					s.mu.Unlock()
 				}
 				return nil
 			})
@@ -300,7 +320,7 @@ func (s *sim) deliver(path, rel string, dst int, tmp, final bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	was, seen := s.copied[key]
-	if seen && !was.partial && was.size == fi.Size() && !tmp {
+	if seen && !was.partial && !was.again && was.size == fi.Size() && !tmp {
 		return
 	}
 	target := filepath.Join(s.view(dst), rel)
@@ -332,14 +352,14 @@ func (s *sim) deliver(path, rel string, dst int, tmp, final bool) {
 		return
 	}
 	writeWhole(target, data)
-	if seen && !was.partial {
+	if seen && was.again {
 		s.figs.Duplicates++
 	}
 	s.copied[key] = delivery{size: fi.Size()}
 	s.figs.Delivered++
 	if !final && s.rng.IntN(15) == 0 {
 		// Delivered again later, as an engine that lost track would.
-		s.copied[key] = delivery{size: fi.Size(), partial: true}
+		s.copied[key] = delivery{size: fi.Size(), again: true}
 	}
 	if !final && s.rng.IntN(12) == 0 {
 		ext := filepath.Ext(target)

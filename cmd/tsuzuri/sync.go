@@ -9,7 +9,7 @@ import (
 	"github.com/tsuzuri/tsuzuri/app"
 )
 
-const syncUsage = "sync [--folder DIR] [--watch] | sync status [--json]"
+const syncUsage = "sync [--folder DIR] [--watch] [--resend] [--json] | sync status [--json]"
 
 func init() {
 	commands["sync"] = command{usage: syncUsage, run: runSync}
@@ -23,6 +23,7 @@ func runSync(ctx context.Context, e *env, args []string) error {
 	folder := fs.String("folder", "", "the folder another engine replicates (turns sync on, or moves it)")
 	watch := fs.Bool("watch", false, "keep syncing as files arrive and entries change, until interrupted")
 	asJSON := fs.Bool("json", false, "print each pass as a JSON object")
+	resend := fs.Bool("resend", false, "first queue again this computer's current texts that the folder lost (see verify)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -38,6 +39,13 @@ func runSync(ctx context.Context, e *env, args []string) error {
 		if _, err := svc.EnableSync(ctx, *folder); err != nil {
 			return err
 		}
+	}
+	if *resend {
+		n, err := svc.Resend(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "queued %d texts to send again\n", n)
 	}
 	report := func(rep app.SyncReport) error {
 		if *asJSON {

@@ -28,6 +28,7 @@ type verifyJSON struct {
 	Stale              []string                `json:"stale"`
 	NotInDatabase      []string                `json:"not_in_database"`
 	MissingAttachments []app.MissingAttachment `json:"missing_attachments"`
+	Sync               *app.SyncCheck          `json:"sync,omitempty"`
 	Advice             []string                `json:"advice"`
 }
 
@@ -64,6 +65,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		out.IndexSeq, out.LastSeq = r.Index.IndexSeq, r.Index.LastSeq
 		out.NotIndexed, out.Stale, out.NotInDatabase = r.Index.NotIndexed, r.Index.Stale, r.Index.NotInDatabase
 		out.MissingAttachments = r.MissingAttachments
+		out.Sync = r.Sync
 		out.Advice = r.Advice
 	}
 	if *asJSON {
@@ -125,6 +127,13 @@ func printVerify(e *env, v verifyJSON) {
 				}
 				fmt.Fprintf(w, "  %s (entry %s)\n", m.File, m.EntryID)
 			}
+		}
+	}
+	if s := v.Sync; s != nil {
+		if s.Missing == 0 {
+			fmt.Fprintf(w, "sync         ok (%d current texts sent, all in %s)\n", s.Sent, s.Folder)
+		} else {
+			fmt.Fprintf(w, "sync         %d of %d current texts sent are not in %s: %v\n", s.Missing, s.Sent, s.Folder, first(s.Entries))
 		}
 	}
 	for _, a := range v.Advice {

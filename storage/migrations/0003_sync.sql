@@ -26,7 +26,7 @@ CREATE TABLE sync_versions (
     sent      INTEGER NOT NULL,           -- local: in a sealed segment of the folder; remote: 1
     PRIMARY KEY (entry_id, vid)
 ) WITHOUT ROWID;
-CREATE INDEX sync_versions_unsent ON sync_versions (vid) WHERE sent = 0;
+CREATE INDEX sync_versions_unsent ON sync_versions (vid) WHERE sent <> 1;
 
 -- The current version of each entry, and how many other texts compete with
 -- it (a conflict the person has not resolved yet).
