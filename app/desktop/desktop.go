@@ -68,6 +68,8 @@ type Backend struct {
 	// paths outside the data folder a bound method accepts (see guard.go).
 	picks pickedPaths
 
+	watch syncWatch // the open diary's sync loop (sync.go)
+
 	langMu sync.Mutex
 	uiLang string // "" until first asked: then the setting, else the system's
 }
@@ -120,6 +122,7 @@ func (b *Backend) Open() Status {
 	}
 	b.svc = svc
 	b.status = Status{Ready: true, DataDir: svc.DataDir()}
+	b.startSyncWatch(svc)
 	return b.status
 }
 
@@ -138,6 +141,7 @@ func (b *Backend) Close() error {
 		cancel()
 	}
 	b.jobsMu.Unlock()
+	b.stopSyncWatch()
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.svc == nil {
@@ -198,5 +202,5 @@ func (b *Backend) uiErrorOf(op string, err error) *uiError {
 
 // Bind lists the structs to bind, for options.App.Bind.
 func (b *Backend) Bind() []any {
-	return []any{&Entries{b}, &Finder{b: b}, &Library{b}, &Render{b}, &Settings{b}, &System{b}}
+	return []any{&Entries{b}, &Finder{b: b}, &Library{b}, &Render{b}, &Settings{b}, &Sync{b}, &System{b}}
 }

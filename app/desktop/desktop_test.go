@@ -25,6 +25,7 @@ type recorder struct {
 	filters []FileFilter
 	opened  []string
 	titles  []string
+	folder  string // what the folder dialog answers
 }
 
 func (r *recorder) Emit(name string, data any) {
@@ -45,7 +46,7 @@ func (r *recorder) SaveFile(title, _ string) (string, error) {
 }
 func (r *recorder) ChooseFolder(title string) (string, error) {
 	r.titles = append(r.titles, title)
-	return "", nil
+	return r.folder, nil
 }
 func (r *recorder) OpenURL(u string) error      { r.opened = append(r.opened, u); return nil }
 func (r *recorder) ShowFolder(dir string) error { r.opened = append(r.opened, dir); return nil }

@@ -25,6 +25,7 @@ type pickKind int
 const (
 	pickedToRead pickKind = iota + 1
 	pickedToWrite
+	pickedForSync // a folder to sync through: read and written for as long as sync is on
 )
 
 // maxPicks bounds what is remembered; the dialogs' answers are used within

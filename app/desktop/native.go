@@ -15,8 +15,8 @@ type NativeText struct {
 	View, Search, Timeline, Trash, Settings      string
 	Help, About                                  string
 	// Dialog titles and the file filters' names.
-	ImportTitle, ExportTitle, BackupTitle, DataFolderTitle string
-	Exports, AllFiles                                      string
+	ImportTitle, ExportTitle, BackupTitle, DataFolderTitle, SyncFolderTitle string
+	Exports, AllFiles                                                       string
 }
 
 var nativeTexts = map[string]NativeText{
@@ -24,14 +24,14 @@ var nativeTexts = map[string]NativeText{
 		File: "ファイル", NewEntry: "新しい日記", Import: "読み込み…", Export: "書き出し…", Backup: "バックアップ…", Quit: "終了",
 		View: "表示", Search: "検索", Timeline: "タイムライン", Trash: "ゴミ箱", Settings: "設定…",
 		Help: "ヘルプ", About: "バージョン情報",
-		ImportTitle: "日記を読み込む", ExportTitle: "書き出す", BackupTitle: "バックアップの保存先", DataFolderTitle: "データフォルダを選ぶ",
+		ImportTitle: "日記を読み込む", ExportTitle: "書き出す", BackupTitle: "バックアップの保存先", DataFolderTitle: "データフォルダを選ぶ", SyncFolderTitle: "同期に使うフォルダを選ぶ",
 		Exports: "書き出したファイル", AllFiles: "すべてのファイル",
 	},
 	"en": {
 		File: "File", NewEntry: "New Entry", Import: "Import…", Export: "Export…", Backup: "Backup…", Quit: "Quit",
 		View: "View", Search: "Search", Timeline: "Timeline", Trash: "Trash", Settings: "Settings…",
 		Help: "Help", About: "About Tsuzuri",
-		ImportTitle: "Import entries", ExportTitle: "Export", BackupTitle: "Save a backup", DataFolderTitle: "Choose a data folder",
+		ImportTitle: "Import entries", ExportTitle: "Export", BackupTitle: "Save a backup", DataFolderTitle: "Choose a data folder", SyncFolderTitle: "Choose a folder to sync through",
 		Exports: "Exports", AllFiles: "All files",
 	},
 }

@@ -14,9 +14,11 @@ export interface Entry {
   createdAt: string
   updatedAt: string
   deletedAt?: string | null
+  /** conflicts counts other computers' texts not chosen between yet (sync). */
+  conflicts?: number
 }
 export interface EntryInput { ID: string; Title: string; Body: string; Date: string; Tags: string[] }
-export interface Summary { ID: string; Title: string; Date: string; Tags: string[]; Preview: string; UpdatedAt: string; DeletedAt: string | null }
+export interface Summary { ID: string; Title: string; Date: string; Tags: string[]; Preview: string; UpdatedAt: string; DeletedAt: string | null; Conflict?: boolean }
 export interface ListQuery { Limit: number; Cursor: string; Tag: string; From: string; To: string }
 export interface ListPage { Entries: Summary[]; Next: string }
 export interface TagCount { Name: string; Count: number }
@@ -49,6 +51,39 @@ export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
 export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
+
+/** SyncDevice is another computer seen in the sync folder. */
+export interface SyncDevice { id: string; host: string; alias: string; lastSeen: string; clockAheadMs: number }
+export interface SyncSkip { path: string; kind: string; reason: string }
+export interface UiError { code: string; message: string }
+/** SyncState is sync on this computer; times are RFC 3339, year 1 when never. */
+export interface SyncState {
+  enabled: boolean
+  folder: string
+  device: string
+  host: string
+  lastSent: string
+  lastReceived: string
+  unsent: number
+  conflicts: string[]
+  devices: SyncDevice[]
+  skipped: SyncSkip[]
+  problems: string[]
+  waiting: number
+  watching: boolean
+  lastError: UiError | null
+}
+/** SyncPass is how a pass went ("sync:pass", and "sync:changed" when it changed something). */
+export interface SyncPass {
+  sent: number
+  received: number
+  changed: string[]
+  /** more entries changed than changed names */
+  more: boolean
+  conflicts: string[]
+  error: UiError | null
+}
+export interface SyncReport { sent: number; received: number; changed: string[] | null; conflicts: string[] | null }
 
 export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only'
 
@@ -176,6 +211,16 @@ export const api = {
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
     backups: () => invoke<Backup[]>('Settings', 'Backups'),
     restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
+  },
+  sync: {
+    status: () => invoke<SyncState>('Sync', 'Status'),
+    chooseFolder: () => invoke<string>('Sync', 'ChooseFolder'),
+    enable: (folder: string) => invoke<SyncState>('Sync', 'Enable', folder),
+    disable: () => invoke<SyncState>('Sync', 'Disable'),
+    syncNow: () => invoke<SyncReport>('Sync', 'SyncNow'),
+    renameDevice: (id: string, alias: string) => invoke<void>('Sync', 'RenameDevice', id, alias),
+    conflictVersions: (id: string) => invoke<Entry[]>('Sync', 'ConflictVersions', id),
+    resolve: (e: EntryInput) => invoke<Entry>('Sync', 'Resolve', e),
   },
   system: {
     status: () => invoke<Status>('System', 'Status'),

@@ -49,6 +49,14 @@ export class Autosaver<T> {
     if (this.pending !== undefined && this.state !== 'error') await this.flush()
   }
 
+  /** discard drops the draft not yet saved (the person chose another text). */
+  discard(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.timer = undefined
+    this.pending = undefined
+    if (!this.running) this.set('idle')
+  }
+
   private set(s: SaveState, err?: unknown) {
     this.state = s
     this.onState(s, err)

@@ -92,3 +92,75 @@ export function foldUnchanged(lines: DiffLine[], context = 2): DiffRow[] {
   if (skipped) out.push({ kind: 'skip', count: skipped })
   return out
 }
+
+/** SideRow is one row of a side-by-side comparison: a line both texts
+ *  share, a changed stretch with the left text's line and the right's (null
+ *  where one side has fewer lines), or unchanged lines folded away. */
+export type SideRow =
+  | { kind: 'same'; text: string }
+  | { kind: 'change'; left: string | null; right: string | null }
+  | { kind: 'skip'; count: number }
+
+/** changeRuns groups lineDiff's output into shared lines and stretches of
+ *  change, each with the lines only left has and the lines only right has. */
+function changeRuns(left: string, right: string): ({ same: string } | { lefts: string[]; rights: string[] })[] {
+  const out: ({ same: string } | { lefts: string[]; rights: string[] })[] = []
+  let run: { lefts: string[]; rights: string[] } | null = null
+  for (const l of lineDiff(left, right)) {
+    if (l.kind === 'same') {
+      run = null
+      out.push({ same: l.text })
+      continue
+    }
+    if (!run) {
+      run = { lefts: [], rights: [] }
+      out.push(run)
+    }
+    ;(l.kind === 'del' ? run.lefts : run.rights).push(l.text)
+  }
+  return out
+}
+
+/** sideBySide lines up left and right for reading next to each other:
+ *  changed stretches face each other, unchanged lines away from any change
+ *  are folded (context lines kept around each change). */
+export function sideBySide(left: string, right: string, context = 2): SideRow[] {
+  const rows: SideRow[] = []
+  for (const r of changeRuns(left, right)) {
+    if ('same' in r) {
+      rows.push({ kind: 'same', text: r.same })
+      continue
+    }
+    for (let i = 0; i < Math.max(r.lefts.length, r.rights.length); i++) {
+      rows.push({ kind: 'change', left: r.lefts[i] ?? null, right: r.rights[i] ?? null })
+    }
+  }
+  const near = rows.map(() => false)
+  rows.forEach((row, i) => {
+    if (row.kind !== 'change') return
+    for (let k = Math.max(0, i - context); k <= Math.min(rows.length - 1, i + context); k++) near[k] = true
+  })
+  const out: SideRow[] = []
+  let skipped = 0
+  rows.forEach((row, i) => {
+    if (near[i]) {
+      if (skipped) out.push({ kind: 'skip', count: skipped })
+      skipped = 0
+      out.push(row)
+    } else skipped++
+  })
+  if (skipped) out.push({ kind: 'skip', count: skipped })
+  return out
+}
+
+/** unionMerge is a starting point for merging by hand: every line of both
+ *  texts once, in order, each changed stretch as left's lines then right's.
+ *  Nothing either side wrote is missing from it. */
+export function unionMerge(left: string, right: string): string {
+  const lines: string[] = []
+  for (const r of changeRuns(left, right)) {
+    if ('same' in r) lines.push(r.same)
+    else lines.push(...r.lefts, ...r.rights)
+  }
+  return lines.join('\n')
+}

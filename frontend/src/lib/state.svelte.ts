@@ -3,7 +3,7 @@ import { api, toApiError } from './api'
 import { copyText, openableLink } from './links'
 
 export type View = 'timeline' | 'trash'
-export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help' | 'about' | 'history'
+export type Dialog = 'none' | 'import' | 'export' | 'settings' | 'help' | 'about' | 'history' | 'conflict'
 
 /** ui is the app-wide state: what is open, in which language. */
 export const ui = $state({
@@ -22,6 +22,9 @@ export const ui = $state({
   // The system's language as the core reads it (LANG): WebKitGTK's
   // navigator.language is en-US whatever the system says.
   systemLocale: '',
+  // Entries in conflict after the last sync pass, for badges on lists
+  // that do not carry it (search results).
+  conflicts: [] as string[],
 })
 
 /**
