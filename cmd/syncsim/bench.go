@@ -177,6 +177,10 @@ func benchApply(ctx context.Context, cfg benchConfig, f *benchFigures, log io.Wr
 	if _, err := s.EnableSync(ctx, folder); err != nil {
 		return err
 	}
+	// The diary has synced before: what it wrote is in the folder already.
+	if _, err := s.SyncNow(ctx); err != nil {
+		return err
+	}
 	// What another device would write: edits of existing entries, written
 	// over their current versions, in segments as a pass seals them.
 	other := storage.NewDeviceID()
