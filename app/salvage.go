@@ -481,8 +481,8 @@ func revisionFromRow(v []any) (storage.Revision, string, bool) {
 }
 
 // merge picks each entry's newest version (the higher change number;
-// between equals, a row from its table's tree over a stale copy, and the
-// damaged file over the backup, which are then the same version), leaves
+// between equals, which are the same version, the damaged file's over the
+// backup's and a row from its table's tree over a stale copy), leaves
 // out entries deleted for good, and gives the entries in the order they
 // were written, with the ids the damaged file names but that no version
 // could be read of.
@@ -494,10 +494,10 @@ func (s *salvageSet) merge() ([]*foundEntry, []string) {
 			if a.seq != b.seq {
 				return a.seq > b.seq
 			}
-			if a.stale != b.stale {
-				return !a.stale
+			if a.source != b.source {
+				return a.source < b.source
 			}
-			return a.source < b.source
+			return !a.stale
 		})
 		best := versions[0]
 		if ts, ok := s.tombstones[id]; ok && ts > best.seq {

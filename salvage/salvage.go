@@ -10,6 +10,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"slices"
 	"unicode/utf8"
 )
 
@@ -165,14 +166,20 @@ func guessPageSize(data []byte) int {
 	best, bestN := 4096, 0
 	for size := 512; size <= 65536; size *= 2 {
 		f := &file{data: data, pageSize: size, usable: size, npages: uint32(len(data) / size)}
+		// A page's cells are written from its end backwards, so at the
+		// right size the last cell lies in the page's second half; a
+		// larger size sees real pages' starts with every cell in the
+		// first quarter, a smaller one cell pointers past its end.
 		n := 0
 		for p := uint32(2); p <= f.npages; p++ {
-			if _, ok := f.btree(p); ok {
+			pg, ok := f.btree(p)
+			if !ok || len(pg.cells) == 0 {
+				continue
+			}
+			if slices.Max(pg.cells) >= size/2 {
 				n++
 			}
 		}
-		// A smaller size sees the same pages' halves as garbage, a larger
-		// one misses pages; weigh by the bytes covered.
 		if n*size > bestN {
 			best, bestN = size, n*size
 		}
