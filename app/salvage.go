@@ -603,3 +603,33 @@ func LatestGoodBackup(dataDir string) string {
 	}
 	return ""
 }
+
+// SalvageInPlace salvages the damaged diary in dataDir, which must not be
+// open, merged with the backup at backupZip ("" for none), and puts the
+// result in its place. The damaged database is kept as a backup first,
+// and the report is left in the backups folder.
+func SalvageInPlace(ctx context.Context, dataDir, backupZip string, now time.Time) (SalvageReport, error) {
+	lock, err := lockDataDir(dataDir)
+	if err != nil {
+		return SalvageReport{}, err
+	}
+	defer lock.release()
+	staging := filepath.Join(dataDir, ".salvaging")
+	if err := os.RemoveAll(staging); err != nil {
+		return SalvageReport{}, fmt.Errorf("clear %s: %w", staging, err)
+	}
+	defer os.RemoveAll(staging)
+	rep, err := Salvage(ctx, dataDir, backupZip, staging)
+	if err != nil {
+		return rep, err
+	}
+	if _, err := replaceDiary(ctx, dataDir, staging, now); err != nil {
+		return rep, err
+	}
+	name := "salvage-" + now.UTC().Format("20060102-150405") + ".txt"
+	rep.OutDir = dataDir
+	if err := os.WriteFile(filepath.Join(backupsDir(dataDir), name), []byte(rep.Text()), 0o644); err != nil {
+		return rep, fmt.Errorf("keep the report: %w", err)
+	}
+	return rep, nil
+}

@@ -47,6 +47,7 @@ export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
+export interface Salvaged { FromDamaged: number; FromBackup: number; Unreadable: number; Report: string; Status: Status }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
 export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
 
@@ -176,6 +177,7 @@ export const api = {
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
     backups: () => invoke<Backup[]>('Settings', 'Backups'),
     restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
+    recover: (backup: string) => invoke<Salvaged>('Settings', 'Recover', backup),
   },
   system: {
     status: () => invoke<Status>('System', 'Status'),
