@@ -50,7 +50,7 @@ func run(ctx context.Context, n int, seed int64) error {
 		rows = append(rows, o)
 		failed = failed || o.IntactBack < o.Intact || o.BackupBack < o.AtBackup || !o.Unchanged
 	}
-	printTable(os.Stdout, len(f.Truth), f.Revisions, rows)
+	printTable(os.Stdout, f, rows)
 	if failed {
 		return fmt.Errorf("a floor was missed (see the table)")
 	}

@@ -35,6 +35,7 @@ type diaryFixture struct {
 	Pages     map[string][]uint32  // pages each entry's newest row is on
 	PageSize  int
 	Revisions int
+	LogBytes  int64 // size of WithLog's write-ahead log
 }
 
 type entryText struct{ Title, Body string }
@@ -134,6 +135,9 @@ func makeDiary(ctx context.Context, work string, n int, rng *rand.Rand) (*diaryF
 		return nil, err
 	}
 	f := &diaryFixture{Dir: dir, WithLog: withLog, Backup: b.Path}
+	if st, err := os.Stat(filepath.Join(withLog, dbName+"-wal")); err == nil {
+		f.LogBytes = st.Size()
+	}
 	if f.Truth, f.Revisions, err = readTexts(filepath.Join(dir, dbName)); err != nil {
 		return nil, err
 	}
@@ -504,8 +508,9 @@ func copyFile(from, to string) error {
 	return os.WriteFile(to, b, 0o644)
 }
 
-func printTable(w io.Writer, n, revisions int, rows []outcome) {
-	fmt.Fprintf(w, "damage suite: %d entries, %d earlier versions, backup merged\n\n", n, revisions)
+func printTable(w io.Writer, f *diaryFixture, rows []outcome) {
+	fmt.Fprintf(w, "damage suite: %d entries, %d earlier versions, %d entries in the backup merged; the log cut short was %d KB, cut to 2/3\n\n",
+		len(f.Truth), f.Revisions, len(f.AtBackup), f.LogBytes>>10)
 	fmt.Fprintf(w, "%-28s %-24s %9s %9s %6s %14s %14s %s\n", "damage", "verify says", "from file", "backup", "lost", "intact newest", "backup's back", "file unchanged")
 	for _, r := range rows {
 		fmt.Fprintf(w, "%-28s %-24s %9d %9d %6d %14s %14s %v\n", r.Damage, r.Verify, r.FromDamaged, r.FromBackup, r.Lost,

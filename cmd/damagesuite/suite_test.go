@@ -21,8 +21,8 @@ func TestSalvageFloors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Revisions == 0 {
-		t.Fatal("the diary has no revisions")
+	if f.Revisions == 0 || f.LogBytes == 0 {
+		t.Fatalf("the diary has %d revisions and a log of %d bytes; the cases need both", f.Revisions, f.LogBytes)
 	}
 	var rows []outcome
 	for i, d := range damages() {
@@ -47,6 +47,6 @@ func TestSalvageFloors(t *testing.T) {
 		})
 	}
 	var b strings.Builder
-	printTable(&b, len(f.Truth), f.Revisions, rows)
+	printTable(&b, f, rows)
 	t.Log("\n" + b.String())
 }
