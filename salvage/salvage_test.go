@@ -145,18 +145,3 @@ func TestReadAroundDamage(t *testing.T) {
 		})
 	}
 }
-
-func FuzzRead(f *testing.F) {
-	_, b := makeDB(f, 40)
-	f.Add(b[:8192], []byte(nil))
-	f.Add(b[4096:16384], []byte(nil))
-	f.Add(append([]byte("SQLite format 3\x00\x02\x00"), make([]byte, 1100)...), []byte{0x37, 0x7f, 0x06, 0x82})
-	f.Fuzz(func(t *testing.T, data, wal []byte) {
-		r := Read(data, wal)
-		for _, row := range r.Rows {
-			if len(row.Values) == 0 {
-				t.Fatal("a row without values")
-			}
-		}
-	})
-}
