@@ -17,7 +17,7 @@ func TestSalvageFloors(t *testing.T) {
 	ctx := context.Background()
 	work := t.TempDir()
 	rng := rand.New(rand.NewSource(19))
-	f, err := makeDiary(ctx, work, 300, rng)
+	f, err := makeDiary(ctx, work, 150, rng)
 	if err != nil {
 		t.Fatal(err)
 	}
