@@ -308,6 +308,12 @@ func RestoreBackup(ctx context.Context, dataDir, zipPath string, now time.Time) 
 	if err := Restore(ctx, zipPath, staging); err != nil {
 		return BackupInfo{}, err
 	}
+	return replaceDiary(ctx, dataDir, staging, now)
+}
+
+// replaceDiary puts the data folder at staging in the place of dataDir's
+// diary, after backing that up. The caller holds dataDir's lock.
+func replaceDiary(ctx context.Context, dataDir, staging string, now time.Time) (BackupInfo, error) {
 	var before BackupInfo
 	dbPath := filepath.Join(dataDir, backupDB)
 	if _, err := os.Stat(dbPath); err == nil {
@@ -317,7 +323,7 @@ func RestoreBackup(ctx context.Context, dataDir, zipPath string, now time.Time) 
 	}
 	// Attachments are named by their content, so adding the backup's to
 	// those present loses nothing.
-	err = filepath.WalkDir(filepath.Join(staging, backupAttachments), func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(staging, backupAttachments), func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}

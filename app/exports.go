@@ -22,6 +22,9 @@ type ExportRequest struct {
 	Format string
 	Dest   string
 	IDs    []string // empty: every entry
+	// Stdout receives an export to "-" (the caller's own output: the
+	// command's, in the CLI).
+	Stdout io.Writer
 }
 
 // ExportSummary says what an export wrote.
@@ -50,7 +53,7 @@ func (s *Service) Export(ctx context.Context, req ExportRequest) (ExportSummary,
 			})
 		}
 	}
-	n, err := exporter.Export(ctx, req.Format, req.Dest, each, exporter.Options{AttachmentsDir: s.attach.Dir})
+	n, err := exporter.Export(ctx, req.Format, req.Dest, each, exporter.Options{AttachmentsDir: s.attach.Dir, Stdout: req.Stdout})
 	if err != nil {
 		return ExportSummary{}, err
 	}

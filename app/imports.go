@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -23,6 +24,9 @@ type ImportRequest struct {
 	// FetchImages copies the remote images of the imported entries into
 	// the data folder. Off unless the user asks: it contacts their servers.
 	FetchImages bool
+	// AllowHosts are hosts on the user's own network that FetchImages may
+	// contact all the same (the person named them); others are refused.
+	AllowHosts []string
 }
 
 // ImportProgress reports how far an import has come. Saving runs ahead of
@@ -47,6 +51,10 @@ type ImportSummary struct {
 	// Rejects are the files the entries that could not be read at all
 	// were written to, as they were, to be fixed and imported again.
 	Rejects []string
+	// LocalHosts are the hosts on the user's own network whose images
+	// FetchImages refused; imported again with them in AllowHosts, their
+	// images are copied.
+	LocalHosts []string
 }
 
 // ImportPreview shows what an import would bring in, without saving.
@@ -161,7 +169,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 		sum.Warnings = append(sum.Warnings, rec.Warnings...)
 		e.Body = s.copyAttachments(rec, &sum)
 		if req.FetchImages {
-			e.Body = s.copyRemoteImagesOf(ctx, rec, e.Body, &sum)
+			e.Body = s.copyRemoteImagesOf(WithAllowedHosts(ctx, req.AllowHosts), rec, e.Body, &sum)
 		}
 		batch = append(batch, e)
 		where = append(where, importer.Problem{File: rec.File, Line: rec.Line})
@@ -322,6 +330,11 @@ func (s *Service) copyAttachments(rec importer.Record, sum *ImportSummary) strin
 // address.
 func (s *Service) copyRemoteImagesOf(ctx context.Context, rec importer.Record, body string, sum *ImportSummary) string {
 	body, _, failed := s.copyRemoteImages(ctx, body)
+	for _, h := range localHostsOf(failed) {
+		if !slices.Contains(sum.LocalHosts, h) {
+			sum.LocalHosts = append(sum.LocalHosts, h)
+		}
+	}
 	for _, f := range failed {
 		sum.Problems = append(sum.Problems, importer.Problem{
 			File: rec.File, Line: rec.Line, Message: fmt.Sprintf("image %s not copied: %s", f.URL, f.Message),

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/attach"
 	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/search"
 )
 
 // damagedMessage is what a person reads when the database is damaged. The
@@ -65,16 +66,21 @@ func (s *Service) startupChecks(ctx context.Context, progress func(IndexProgress
 	if s.Damaged() != "" {
 		return
 	}
-	// Waits for a catch-up Open started, then compares.
+	// Waits for a catch-up Open started, then compares, and reads the
+	// checksums of the segment files written since the last start.
 	s.syncMu.Lock()
 	agree, err := s.indexAgreesLocked(ctx)
+	var bad []search.SegmentProblem
+	if err == nil {
+		bad, err = s.index.CheckSegments(ctx, true)
+	}
 	s.unlockSync(ctx)
 	if ctx.Err() != nil {
 		return
 	}
-	if err != nil || !agree.ok() {
-		s.log.Warn("search index disagrees with the database; rebuilding it", "err", err,
-			"missing", agree.NotIndexed, "stale", agree.Stale, "extra", agree.NotInDatabase)
+	if err != nil || !agree.ok() || len(bad) > 0 {
+		s.log.Warn("search index disagrees with the database or is damaged; rebuilding it", "err", err,
+			"missing", agree.NotIndexed, "stale", agree.Stale, "extra", agree.NotInDatabase, "damaged", bad)
 		var report func(done, total int)
 		if progress != nil {
 			report = func(done, total int) { progress(IndexProgress{Done: done, Total: total}) }
@@ -163,6 +169,11 @@ type VerifyReport struct {
 	// DatabaseProblems are the quick check's findings; empty when sound.
 	DatabaseProblems []string
 	Index            IndexAgreement
+	// IndexDamage lists the index's segment files whose checksums fail.
+	IndexDamage []search.SegmentProblem
+	// IndexRepaired lists those found failing when the folder was opened;
+	// the index was then rebuilt.
+	IndexRepaired []search.SegmentProblem
 	// MissingAttachments are references in entries to files that are not
 	// in the attachments folder.
 	MissingAttachments []MissingAttachment
@@ -181,8 +192,8 @@ type MissingAttachment struct {
 
 // OK reports whether nothing was found wrong.
 func (r VerifyReport) OK() bool {
-	return len(r.DatabaseProblems) == 0 && r.Index.ok() && r.Index.IndexSeq == r.Index.LastSeq && len(r.MissingAttachments) == 0 &&
-		(r.Sync == nil || r.Sync.Missing == 0)
+	return len(r.DatabaseProblems) == 0 && r.Index.ok() && r.Index.IndexSeq == r.Index.LastSeq &&
+		len(r.IndexDamage) == 0 && len(r.MissingAttachments) == 0 && (r.Sync == nil || r.Sync.Missing == 0)
 }
 
 // attachmentRef finds the attachments an entry's Markdown links to.
@@ -202,16 +213,23 @@ func (s *Service) Verify(ctx context.Context) (VerifyReport, error) {
 	}
 	r.DatabaseProblems = problems
 	if len(problems) > 0 {
-		r.Advice = append(r.Advice, "The database is damaged. Restore the latest backup: tsuzuri restore --replace "+s.latestBackupHint())
+		r.Advice = append(r.Advice, "The database is damaged. Salvage what it still holds, merged with the latest backup, into a new folder: tsuzuri salvage NEW-FOLDER; or restore the latest backup: tsuzuri restore --replace "+s.latestBackupHint())
 		return r, nil
 	}
+	r.IndexRepaired = s.index.Damaged()
+	// The checksums first: comparing would read the damaged segments.
 	s.syncMu.Lock()
-	r.Index, err = s.indexAgreesLocked(ctx)
+	r.IndexDamage, err = s.index.CheckSegments(ctx, false)
+	if err == nil && len(r.IndexDamage) == 0 {
+		r.Index, err = s.indexAgreesLocked(ctx)
+	}
 	s.unlockSync(ctx)
 	if err != nil {
-		return r, fmt.Errorf("compare the index with the database: %w", err)
+		return r, fmt.Errorf("check the index: %w", err)
 	}
-	if !r.Index.ok() || r.Index.IndexSeq != r.Index.LastSeq {
+	if len(r.IndexDamage) > 0 {
+		r.Advice = append(r.Advice, "The search index is damaged. Rebuild it: tsuzuri reindex (the app rebuilds it at its next start)")
+	} else if !r.Index.ok() || r.Index.IndexSeq != r.Index.LastSeq {
 		r.Advice = append(r.Advice, "The search index does not agree with the database. Rebuild it: tsuzuri reindex")
 	}
 	err = s.store.Each(ctx, func(e diary.Entry) error {

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,7 +74,12 @@ func TestCopyRemoteImagesOnlyWhenAsked(t *testing.T) {
 		t.Fatalf("rendered before loading: %s", html)
 	}
 
-	res, err := s.CopyRemoteImages(ctx, e.ID)
+	// The test server is on this computer: refused until allowed.
+	refused, err := s.CopyRemoteImages(ctx, e.ID, nil)
+	if err != nil || refused.Copied != 0 || srv.hits.Load() != 0 || !slices.Equal(refused.LocalHosts, []string{"127.0.0.1"}) {
+		t.Fatalf("images from 127.0.0.1 without asking: %+v, %v, %d requests", refused, err, srv.hits.Load())
+	}
+	res, err := s.CopyRemoteImages(ctx, e.ID, []string{"127.0.0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +114,7 @@ func TestCopyRemoteImagesOnlyWhenAsked(t *testing.T) {
 
 	// Nothing left to copy: a second click fetches only what failed.
 	before := srv.hits.Load()
-	again, err := s.CopyRemoteImages(ctx, e.ID)
+	again, err := s.CopyRemoteImages(ctx, e.ID, []string{"127.0.0.1"})
 	if err != nil || again.Copied != 0 {
 		t.Fatalf("second copy: %+v, %v", again, err)
 	}
@@ -144,7 +151,7 @@ func TestImportFetchesImagesOnlyWithTheFlag(t *testing.T) {
 	}
 
 	os.WriteFile(src, []byte(line("a", "![p]("+srv.URL+"/photo.png) 追記")+line("b", "![g]("+srv.URL+"/gone.png) 追記")), 0o644)
-	sum, err := s.Import(ctx, ImportRequest{Paths: []string{src}, FetchImages: true}, nil)
+	sum, err := s.Import(ctx, ImportRequest{Paths: []string{src}, FetchImages: true, AllowHosts: []string{"127.0.0.1"}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,5 +164,43 @@ func TestImportFetchesImagesOnlyWithTheFlag(t *testing.T) {
 	}
 	if sum.Updated != 2 {
 		t.Errorf("summary %+v: the entry whose image failed must still be imported", sum)
+	}
+}
+
+// A name is judged by the address it resolves to when dialled: "localhost"
+// is refused as 127.0.0.1 is, and allowing the name lets it through.
+func TestImagesFromTheOwnNetworkNeedTheHostAllowed(t *testing.T) {
+	ctx := context.Background()
+	srv := newImageServer(t)
+	s := openService(t, t.TempDir())
+	defer s.Close()
+	byName := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	e, err := s.SaveEntry(ctx, EntryInput{Title: "ルーター", Body: "![p](" + byName + "/photo.png)", Date: "2024-05-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, allow := range [][]string{nil, {"127.0.0.1"}, {"example.com"}} {
+		res, err := s.CopyRemoteImages(ctx, e.ID, allow)
+		if err != nil || res.Copied != 0 || !slices.Equal(res.LocalHosts, []string{"localhost"}) || len(res.Failed) != 1 ||
+			!strings.Contains(res.Failed[0].Message, "own network") {
+			t.Fatalf("allowing %q: %+v, %v", allow, res, err)
+		}
+	}
+	if n := srv.hits.Load(); n != 0 {
+		t.Fatalf("refused fetches reached the server %d times", n)
+	}
+	res, err := s.CopyRemoteImages(ctx, e.ID, []string{"LOCALHOST"})
+	if err != nil || res.Copied != 1 {
+		t.Fatalf("with localhost allowed: %+v, %v", res, err)
+	}
+	for _, c := range []struct {
+		addr   string
+		public bool
+	}{{"8.8.8.8", true}, {"2001:4860:4860::8888", true}, {"127.0.0.1", false}, {"10.1.2.3", false}, {"172.16.0.1", false},
+		{"192.168.1.1", false}, {"169.254.169.254", false}, {"100.64.0.1", false}, {"::1", false}, {"fe80::1", false},
+		{"fd00::1", false}, {"::ffff:192.168.0.1", false}, {"0.0.0.0", false}} {
+		if got := publicAddr(netip.MustParseAddr(c.addr)); got != c.public {
+			t.Errorf("publicAddr(%s) = %v", c.addr, got)
+		}
 	}
 }

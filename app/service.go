@@ -219,6 +219,9 @@ func (s *Service) open(ctx context.Context) error {
 		return fmt.Errorf("open search index: %w", err)
 	}
 	s.index = index
+	if bad := index.Damaged(); len(bad) > 0 {
+		s.log.Warn("search index damaged; rebuilding it", "segments", bad)
+	}
 	s.synonyms.path = filepath.Join(s.dir, SynonymsFile)
 	s.refreshSynonyms()
 	// The dictionaries load while the rest of the start-up goes on, so

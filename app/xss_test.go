@@ -21,8 +21,8 @@ func TestImportedVectorsStayInert(t *testing.T) {
 	vectors := xsstest.Corpus(t, "../render/testdata/xss.txt")
 	src := t.TempDir()
 	oneLine := func(s string) string { return strings.NewReplacer("\n", " ", "\r", " ").Replace(s) }
-	// Tags may not hold commas or control characters (storage refuses
-	// them); the rest of the vector is kept.
+	// A comma separates tags and storage refuses control characters, so
+	// both become spaces; the rest of the vector is one tag.
 	tagOf := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			if r < ' ' || r == ',' {

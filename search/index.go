@@ -61,6 +61,7 @@ type Index struct {
 
 	userSynonyms atomic.Pointer[Synonyms]
 	freqs        freqCache
+	damaged      []SegmentProblem // found by Open
 }
 
 // SetSynonyms replaces the user's synonyms; searches from now on use them.
@@ -98,10 +99,11 @@ var config = map[string]any{
 }
 
 // Open opens the index in dir, creating it if needed. An index of another
-// version or one that cannot be read is replaced by an empty one.
+// version, one that cannot be read, or one with a segment file that fails
+// its checksum (see Damaged) is replaced by an empty one.
 func Open(dir string) (*Index, error) {
 	ix := &Index{dir: dir}
-	idx, err := bleve.OpenUsing(dir, config)
+	idx, err := ix.openChecked()
 	if err == nil {
 		v, verr := idx.GetInternal(keyVersion)
 		if verr == nil && string(v) == version {

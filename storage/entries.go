@@ -165,11 +165,12 @@ func validID(id string) bool {
 }
 
 // cleanTags trims tags, drops empty ones and repeats (ignoring case), and
-// keeps the order the user gave.
+// keeps the order the user gave. A comma separates tags wherever tags are
+// typed, so "旅行,京都" typed as one tag is two, as import makes it.
 func cleanTags(in []string) ([]string, error) {
 	out := make([]string, 0, len(in))
 	seen := map[string]bool{}
-	for _, t := range in {
+	for _, t := range splitTags(in) {
 		t = strings.TrimSpace(t)
 		t = strings.TrimPrefix(t, "#")
 		if t == "" {
@@ -181,8 +182,8 @@ func cleanTags(in []string) ([]string, error) {
 		if len(t) > MaxTagBytes {
 			return nil, fmt.Errorf("the tag %.30q… is longer than %d bytes", t, MaxTagBytes)
 		}
-		if strings.ContainsFunc(t, func(r rune) bool { return unicode.IsControl(r) || r == ',' }) {
-			return nil, fmt.Errorf("the tag %q contains a comma or a control character", t)
+		if strings.ContainsFunc(t, unicode.IsControl) {
+			return nil, fmt.Errorf("the tag %q contains a control character", t)
 		}
 		key := strings.ToLower(t)
 		if seen[key] {
@@ -195,6 +196,18 @@ func cleanTags(in []string) ([]string, error) {
 		return nil, fmt.Errorf("%d tags; the limit is %d", len(out), MaxTags)
 	}
 	return out, nil
+}
+
+func splitTags(in []string) []string {
+	var out []string
+	for _, t := range in {
+		if !strings.Contains(t, ",") {
+			out = append(out, t)
+			continue
+		}
+		out = append(out, strings.Split(t, ",")...)
+	}
+	return out
 }
 
 // writer holds the statements of one write transaction.

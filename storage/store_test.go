@@ -67,6 +67,26 @@ func TestSaveAndGetKeepEverything(t *testing.T) {
 	}
 }
 
+// A comma typed into the tag field separates tags, as it does in imports.
+func TestSaveSplitsTagsAtCommas(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	e, err := s.Save(ctx, diary.Entry{Title: "x", Date: "2024-01-02", Tags: []string{"旅行, 京都", "京都", ",", "夏,"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got.Tags, "|") != "旅行|京都|夏" {
+		t.Fatalf("tags saved as %q, want 旅行, 京都, 夏", got.Tags)
+	}
+	if strings.Join(e.Tags, "|") != "旅行|京都|夏" {
+		t.Fatalf("Save returned tags %q, want them split as stored", e.Tags)
+	}
+}
+
 func TestSaveValidates(t *testing.T) {
 	s, _ := openTemp(t)
 	tests := []struct {
@@ -81,7 +101,7 @@ func TestSaveValidates(t *testing.T) {
 		{"invalid UTF-8 title", diary.Entry{Title: "\xc3", Date: "2024-01-02"}, diary.EInvalid, "invalid UTF-8"},
 		{"id with space", diary.Entry{ID: "a b", Date: "2024-01-02"}, diary.EInvalid, "may not contain spaces"},
 		{"huge body", diary.Entry{Title: "big", Body: strings.Repeat("あ", MaxBodyBytes/3+1), Date: "2024-01-02"}, diary.EInvalid, "the limit is 32 MB"},
-		{"tag with comma", diary.Entry{Title: "x", Date: "2024-01-02", Tags: []string{"a,b"}}, diary.EInvalid, "comma"},
+		{"tag with a tab", diary.Entry{Title: "x", Date: "2024-01-02", Tags: []string{"a\tb"}}, diary.EInvalid, "control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,3 +63,48 @@ func (x *Settings) RestoreBackup(name string) (Status, error) {
 	}
 	return x.b.Open(), nil
 }
+
+// Salvaged is what Recover brought back, as the window reports it.
+type Salvaged struct {
+	FromDamaged int
+	FromBackup  int
+	Unreadable  int
+	Report      string // the report's text, also kept in the backups folder
+	Status      Status
+}
+
+// Recover reads everything the damaged diary still holds, merges it with
+// the automatic backup called backup ("" for the latest sound one, if
+// any), and puts the result in the diary's place; the damaged database
+// is kept as a backup. The diary is then opened again.
+func (x *Settings) Recover(backup string) (Salvaged, error) {
+	dir := x.b.prefs.DataDirOrDefault()
+	path := ""
+	if backup == "" {
+		path = app.LatestGoodBackup(dir)
+	} else {
+		list, err := app.ListBackups(dir)
+		if err != nil {
+			return Salvaged{}, x.b.fail("recover", err)
+		}
+		// Only a backup from the list, as for RestoreBackup.
+		for _, b := range list {
+			if b.Name == backup {
+				path = b.Path
+			}
+		}
+		if path == "" {
+			return Salvaged{}, x.b.fail("recover", diary.Errorf(diary.ENotFound, "There is no backup called %q.", backup))
+		}
+	}
+	if err := x.b.Close(); err != nil {
+		x.b.log.Error("close before recovering", "err", err)
+	}
+	rep, err := app.SalvageInPlace(x.b.ctx, dir, path, time.Now())
+	if err != nil {
+		x.b.Open()
+		return Salvaged{}, x.b.fail("recover", err)
+	}
+	return Salvaged{FromDamaged: rep.FromDamaged, FromBackup: rep.FromBackup, Unreadable: len(rep.Unreadable),
+		Report: rep.Text(), Status: x.b.Open()}, nil
+}

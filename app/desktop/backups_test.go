@@ -86,3 +86,54 @@ func TestBackupsListAndRestoreFromSettings(t *testing.T) {
 }
 
 func waitABit() { time.Sleep(20 * time.Millisecond) }
+
+// Recover on a damaged diary brings back what its pages still hold,
+// including entries written after the latest backup, and opens the
+// result; a backup name not in the list is refused.
+func TestRecoverFromTheBanner(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := newBackend(t, dir)
+	if st := b.Open(); !st.Ready {
+		t.Fatalf("open: %+v", st)
+	}
+	entries, settings := &Entries{b}, &Settings{b}
+	for i := range 150 {
+		if _, err := entries.Save(app.EntryInput{Title: "勉強会", Body: strings.Repeat("メモ ", i+1), Date: "2025-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := b.service()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AutoBackup(context.Background(), app.BackupDaily); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		if _, err := entries.Save(app.EntryInput{Title: "後から", Body: strings.Repeat("追記 ", i+1), Date: "2025-02-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.Close()
+	db := filepath.Join(dir, "tsuzuri.db")
+	f, _ := os.OpenFile(db, os.O_RDWR, 0)
+	st, _ := f.Stat()
+	f.WriteAt([]byte(strings.Repeat("\xff", 8192)), st.Size()/2/4096*4096)
+	f.Close()
+	b.Open()
+
+	if _, err := settings.Recover("../tsuzuri.db"); uiErr(t, err).Code != "not_found" {
+		t.Errorf("a name not in the list was accepted")
+	}
+	got, err := settings.Recover("")
+	if err != nil || !got.Status.Ready || got.Status.Damaged != "" {
+		t.Fatalf("recover: %+v, %v", got, err)
+	}
+	if got.FromDamaged == 0 || !strings.Contains(got.Report, "recovered from the damaged database") {
+		t.Errorf("nothing came from the damaged file: %+v", got)
+	}
+	stats, err := entries.Stats()
+	if err != nil || stats.Entries <= 150 {
+		t.Errorf("after recovering: %+v, %v (want the backup's 150 and those written since)", stats, err)
+	}
+}

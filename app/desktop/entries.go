@@ -108,12 +108,19 @@ func (x *Entries) Stats() (storage.Stats, error) {
 
 // CopyRemoteImages copies the images entry id shows from other servers into
 // the data folder (the user pressed "Load images" on it) and returns the
-// entry as saved, with what could not be copied.
-func (x *Entries) CopyRemoteImages(id string) (app.RemoteImagesResult, error) {
+// entry as saved, with what could not be copied. Hosts on the user's own
+// network are contacted only if listed in allowHosts, which the window
+// fills only after asking the person about each.
+func (x *Entries) CopyRemoteImages(id string, allowHosts []string) (app.RemoteImagesResult, error) {
 	if err := checkID(id); err != nil {
 		return app.RemoteImagesResult{}, x.b.fail("load images", err)
 	}
-	return call(x.b, "load images", func(s *app.Service) (app.RemoteImagesResult, error) { return s.CopyRemoteImages(x.b.ctx, id) })
+	if err := checkHosts(allowHosts); err != nil {
+		return app.RemoteImagesResult{}, x.b.fail("load images", err)
+	}
+	return call(x.b, "load images", func(s *app.Service) (app.RemoteImagesResult, error) {
+		return s.CopyRemoteImages(x.b.ctx, id, allowHosts)
+	})
 }
 
 // History lists the open entry's earlier versions, newest first.

@@ -89,6 +89,28 @@ func checkID(id string) error {
 	return nil
 }
 
+// maxAllowedHosts bounds the hosts one "Load images" may be allowed: one
+// note's images come from a handful.
+const maxAllowedHosts = 32
+
+// checkHosts accepts host names and addresses as a URL writes them (the
+// window passes back hosts the core named), nothing with a path, port,
+// space or user part.
+func checkHosts(hosts []string) error {
+	if len(hosts) > maxAllowedHosts {
+		return diary.Errorf(diary.EInvalid, "%d hosts; at most %d may be allowed at once.", len(hosts), maxAllowedHosts)
+	}
+	for _, h := range hosts {
+		ok := h != "" && len(h) <= 253 && !strings.ContainsFunc(h, func(r rune) bool {
+			return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(".-:[]%", r))
+		})
+		if !ok {
+			return diary.Errorf(diary.EInvalid, "%q is not a host name.", shortArg(h))
+		}
+	}
+	return nil
+}
+
 // checkRevision accepts what storage numbers revisions with.
 func checkRevision(n int) error {
 	if n < 1 {

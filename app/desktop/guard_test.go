@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/tsuzuri/tsuzuri/app"
+	"github.com/tsuzuri/tsuzuri/diary"
 	"github.com/tsuzuri/tsuzuri/storage"
 )
 
@@ -42,7 +43,7 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 		{"Entries.Get", func(a string) error { _, err := entries.Get(a); return err }},
 		{"Entries.Trash", func(a string) error { return entries.Trash(a) }},
 		{"Entries.Restore", func(a string) error { return entries.Restore(a) }},
-		{"Entries.CopyRemoteImages", func(a string) error { _, err := entries.CopyRemoteImages(a); return err }},
+		{"Entries.CopyRemoteImages", func(a string) error { _, err := entries.CopyRemoteImages(a, nil); return err }},
 		{"Entries.History", func(a string) error { _, err := entries.History(a); return err }},
 		{"Entries.Revision", func(a string) error { _, err := entries.Revision(a, 1); return err }},
 		{"Entries.RestoreRevision", func(a string) error { _, err := entries.RestoreRevision(a, 1); return err }},
@@ -201,5 +202,22 @@ func TestOpenURLSaysWhenTheBrowserDoesNotOpen(t *testing.T) {
 	e := uiErr(t, (&System{b}).OpenURL("https://example.com/"))
 	if e.Code != "conflict" || !strings.Contains(e.Message, "browser could not be opened") {
 		t.Errorf("OpenURL without a browser = %+v", e)
+	}
+}
+
+func TestCheckHosts(t *testing.T) {
+	for _, ok := range [][]string{nil, {"192.168.0.1"}, {"printer.local", "[fe80::1%25eth0]", "Router"}} {
+		if err := checkHosts(ok); err != nil {
+			t.Errorf("checkHosts(%q) = %v", ok, err)
+		}
+	}
+	many := make([]string, maxAllowedHosts+1)
+	for i := range many {
+		many[i] = "h"
+	}
+	for _, bad := range [][]string{{""}, {"a b"}, {"user@host"}, {"host/path"}, {strings.Repeat("a", 254)}, many} {
+		if err := checkHosts(bad); diary.ErrorCode(err) != diary.EInvalid {
+			t.Errorf("checkHosts(%.40q) = %v, want invalid", bad, err)
+		}
 	}
 }

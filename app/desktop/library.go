@@ -168,7 +168,7 @@ func checkImportFormat(format string) error {
 
 // checkImport accepts a request only for files the user picked.
 func (x *Library) checkImport(req app.ImportRequest) error {
-	return firstError(checkImportFormat(req.Format), x.b.checkPicked(pickedToRead, req.Paths...))
+	return firstError(checkImportFormat(req.Format), x.b.checkPicked(pickedToRead, req.Paths...), checkHosts(req.AllowHosts))
 }
 
 const previewEntries = 20

@@ -36,7 +36,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer svc.Close()
-	sum, err := svc.Export(ctx, app.ExportRequest{Format: *format, Dest: fs.Arg(0), IDs: ids})
+	sum, err := svc.Export(ctx, app.ExportRequest{Format: *format, Dest: fs.Arg(0), IDs: ids, Stdout: e.stdout})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/tsuzuri/tsuzuri/importer"
 )
 
-const importUsage = "import [--format FORMAT] [--fetch-images] FILE…"
+const importUsage = "import [--format FORMAT] [--fetch-images [--allow-local-host HOST]…] FILE…"
 
 func init() {
 	commands["import"] = command{usage: importUsage, run: runImport}
@@ -27,11 +27,16 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("import", e, importUsage)
 	format := fs.String("format", "", "source format: "+strings.Join(importer.Formats(), ", ")+" (default: detect)")
 	fetchImages := fs.Bool("fetch-images", false, "copy the images the entries show from other servers into the data folder (contacts those servers; off by default)")
+	var allow stringList
+	fs.Var(&allow, "allow-local-host", "with --fetch-images, fetch from this host although it is on your own network (repeatable; refused otherwise)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{"name at least one file or folder to import"}
+	}
+	if len(allow) > 0 && !*fetchImages {
+		return usageError{"--allow-local-host goes with --fetch-images"}
 	}
 	svc, err := e.open(ctx)
 	if err != nil {
@@ -50,7 +55,7 @@ func runImport(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "\r%-*s", width, line)
 		}
 	}
-	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args(), FetchImages: *fetchImages}, progress)
+	sum, err := svc.Import(ctx, app.ImportRequest{Format: *format, Paths: fs.Args(), FetchImages: *fetchImages, AllowHosts: allow}, progress)
 	if progress != nil {
 		fmt.Fprintln(e.stderr)
 	}

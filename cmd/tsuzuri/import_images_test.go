@@ -31,8 +31,16 @@ func TestImportFetchesImagesOnlyWithTheFlag(t *testing.T) {
 		t.Fatalf("import without --fetch-images stored %d attachments", len(files))
 	}
 
+	// The test server is on this computer, which a note's images may reach
+	// only when the person names the host.
+	os.WriteFile(src, []byte(`{"id":"p1","title":"写真","body":"![会場](`+srv.URL+`/hall.png) 改","date":"2024-05-01"}`+"\n"), 0o644)
+	_, _, errOut := tsuzuri(t, data, "", "import", "--fetch-images", src)
+	if hits.Load() != 0 || !strings.Contains(errOut, "on your own network") {
+		t.Fatalf("import --fetch-images from 127.0.0.1 without --allow-local-host: %d requests, stderr %q", hits.Load(), errOut)
+	}
+
 	os.WriteFile(src, []byte(`{"id":"p1","title":"写真","body":"![会場](`+srv.URL+`/hall.png) 追記","date":"2024-05-01"}`+"\n"), 0o644)
-	out := mustRun(t, data, "", "import", "--fetch-images", src)
+	out := mustRun(t, data, "", "import", "--fetch-images", "--allow-local-host", "127.0.0.1", src)
 	if hits.Load() != 1 || !strings.Contains(out, "updated 1") {
 		t.Fatalf("import --fetch-images: %d requests, output %q", hits.Load(), out)
 	}

@@ -256,3 +256,19 @@ func TestSearchSaysHowEachHitMatched(t *testing.T) {
 		t.Errorf("text output does not suggest the spelling: %s", out)
 	}
 }
+
+// export … - writes to the command's own output, so a script (or this
+// test) reads the entries from it.
+func TestExportToStandardOutput(t *testing.T) {
+	data := t.TempDir()
+	src := filepath.Join(t.TempDir(), "in.jsonl")
+	if err := os.WriteFile(src, []byte(`{"id":"a1","title":"京都","body":"清水寺","date":"2024-05-01"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, data, "", "import", src)
+	out := mustRun(t, data, "", "export", "-")
+	var e struct{ ID, Title, Body string }
+	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &e); err != nil || e.ID != "a1" || e.Body != "清水寺" {
+		t.Fatalf("export - wrote %q to the command's output (%v)", out, err)
+	}
+}

@@ -27,6 +27,8 @@ type verifyJSON struct {
 	NotIndexed         []string                `json:"not_indexed"`
 	Stale              []string                `json:"stale"`
 	NotInDatabase      []string                `json:"not_in_database"`
+	DamagedSegments    []string                `json:"damaged_segments"`
+	RebuiltSegments    []string                `json:"rebuilt_segments"`
 	MissingAttachments []app.MissingAttachment `json:"missing_attachments"`
 	Sync               *app.SyncCheck          `json:"sync,omitempty"`
 	Advice             []string                `json:"advice"`
@@ -49,7 +51,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 	switch {
 	case diary.ErrorCode(err) == diary.ECorrupt:
 		out.DatabaseProblems = []string{diary.ErrorMessage(err)}
-		out.Advice = []string{"The database cannot be read. Restore the latest backup: tsuzuri restore --replace " + latestBackup(e)}
+		out.Advice = []string{"The database cannot be read. Salvage what it still holds, merged with the latest backup, into a new folder: tsuzuri salvage NEW-FOLDER; or restore the latest backup: tsuzuri restore --replace " + latestBackup(e)}
 	case err != nil:
 		return err
 	default:
@@ -64,6 +66,12 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		out.Entries, out.Indexed = r.Index.Entries, r.Index.Indexed
 		out.IndexSeq, out.LastSeq = r.Index.IndexSeq, r.Index.LastSeq
 		out.NotIndexed, out.Stale, out.NotInDatabase = r.Index.NotIndexed, r.Index.Stale, r.Index.NotInDatabase
+		for _, p := range r.IndexDamage {
+			out.DamagedSegments = append(out.DamagedSegments, p.File+": "+p.Reason)
+		}
+		for _, p := range r.IndexRepaired {
+			out.RebuiltSegments = append(out.RebuiltSegments, p.File+": "+p.Reason)
+		}
 		out.MissingAttachments = r.MissingAttachments
 		out.Sync = r.Sync
 		out.Advice = r.Advice
@@ -87,7 +95,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 // withEmptyLists makes every list in the JSON an array, never null, so
 // that scripts can take its length.
 func (v *verifyJSON) withEmptyLists() {
-	for _, l := range []*[]string{&v.DatabaseProblems, &v.NotIndexed, &v.Stale, &v.NotInDatabase, &v.Advice} {
+	for _, l := range []*[]string{&v.DatabaseProblems, &v.NotIndexed, &v.Stale, &v.NotInDatabase, &v.DamagedSegments, &v.RebuiltSegments, &v.Advice} {
 		if *l == nil {
 			*l = []string{}
 		}
@@ -112,7 +120,8 @@ func printVerify(e *env, v verifyJSON) {
 		for _, l := range []struct {
 			what string
 			ids  []string
-		}{{"not indexed", v.NotIndexed}, {"indexed at an older change", v.Stale}, {"indexed but not in the database", v.NotInDatabase}} {
+		}{{"not indexed", v.NotIndexed}, {"indexed at an older change", v.Stale}, {"indexed but not in the database", v.NotInDatabase},
+			{"damaged segment files", v.DamagedSegments}, {"damaged segment files found at opening; the index was rebuilt", v.RebuiltSegments}} {
 			if len(l.ids) > 0 {
 				fmt.Fprintf(w, "  %d %s: %v\n", len(l.ids), l.what, first(l.ids))
 			}

@@ -23,6 +23,15 @@ function damage(db) {
   closeSync(fd)
 }
 
+// damageMiddle overwrites a few pages in the middle of the database.
+function damageMiddle(db) {
+  const fd = openSync(db, 'r+')
+  const size = fstatSync(fd).size
+  const junk = Buffer.alloc(3 * 4096, 0xa5)
+  writeSync(fd, junk, 0, junk.length, Math.floor(size / 2 / 4096) * 4096)
+  closeSync(fd)
+}
+
 export const tests = [
   ['Settings lists the backups and restores one; a damaged diary offers the latest', async ({ page, out, startBridge, root }) => {
     const dir = mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-backups-'))
@@ -63,6 +72,42 @@ export const tests = [
       await bar.getByRole('button', { name: '最新のバックアップに戻す' }).click()
       await bar.waitFor({ state: 'detached', timeout: 30_000 })
       await page.getByRole('searchbox', { name: '検索' }).fill('before 299')
+      await page.locator('.hit', { hasText: '勉強会メモ before 299' }).waitFor({ timeout: 60_000 })
+    } finally {
+      await stop(bridge.proc)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }],
+  ['Recover on a damaged diary brings back what its pages hold, merged with the latest backup', async ({ page, out, startBridge, root }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-recover-'))
+    const cli = join(dir, 'tsuzuri')
+    execFileSync('go', ['build', '-o', cli, './cmd/tsuzuri'], { cwd: root, stdio: 'inherit' })
+    const diary = join(dir, 'diary')
+    execFileSync(cli, ['--data', diary, 'import', notes('before', 300)], { stdio: 'ignore' })
+    // The backup this import makes holds the 300; the 5 exist only in the
+    // damaged file.
+    execFileSync(cli, ['--data', diary, 'import', notes('after', 5)], { stdio: 'ignore' })
+    damageMiddle(join(diary, 'tsuzuri.db'))
+
+    const bridge = await startBridge(diary)
+    try {
+      const asked = []
+      page.on('dialog', (d) => {
+        asked.push(d.message())
+        d.accept()
+      })
+      await page.goto(bridge.url)
+      const bar = page.getByRole('alert').filter({ hasText: 'データベースが壊れてい', has: page.getByRole('button', { name: '救出' }) })
+      await bar.waitFor({ timeout: 30_000 })
+      await bar.getByRole('button', { name: '救出' }).click()
+      await page.getByText(/救出しました：壊れたデータから \d+ 件/).waitFor({ timeout: 60_000 })
+      await bar.waitFor({ state: 'detached', timeout: 30_000 })
+      await page.screenshot({ path: join(out, 'e2e-recovered.png') })
+      if (!asked.some((m) => m.includes('壊れたデータベースから'))) throw new Error(`Recover did not ask first: ${asked}`)
+      const search = page.getByRole('searchbox', { name: '検索' })
+      await search.fill('after 4')
+      await page.locator('.hit', { hasText: '勉強会メモ after 4' }).waitFor({ timeout: 60_000 })
+      await search.fill('before 299')
       await page.locator('.hit', { hasText: '勉強会メモ before 299' }).waitFor({ timeout: 60_000 })
     } finally {
       await stop(bridge.proc)

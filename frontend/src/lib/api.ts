@@ -31,9 +31,14 @@ export interface SearchHit { ID: string; Title: string; Date: string; Tags: stri
 /** Suggestion is the query as the diary writes it, when nothing matched as typed. */
 export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string; FacetsFromTop: boolean }
 export interface Problem { File: string; Line: number; Message: string }
-export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean }
+export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean; AllowHosts?: string[] }
 export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] | null; Warnings: Problem[] | null; RemoteImages: number }
-export interface RemoteImagesResult { Entry: Entry; Copied: number; Failed: { URL: string; Message: string }[] | null }
+export interface RemoteImagesResult {
+  Entry: Entry
+  Copied: number
+  Failed: { URL: string; Message: string; LocalHost?: string }[] | null
+  LocalHosts: string[] | null
+}
 export interface ImportSummary {
   Imported: number
   Updated: number
@@ -42,6 +47,7 @@ export interface ImportSummary {
   Problems: Problem[] | null
   Warnings: Problem[] | null
   Rejects: string[] | null
+  LocalHosts: string[] | null
 }
 /** RevisionInfo is an earlier version of an entry; Number counts up per entry. */
 export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Title: string; Date: string; Tags: string[] | null }
@@ -49,6 +55,7 @@ export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
+export interface Salvaged { FromDamaged: number; FromBackup: number; Unreadable: number; Report: string; Status: Status }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
 export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
 
@@ -179,7 +186,8 @@ export const api = {
     dayCounts: (from: string, to: string) => invoke<DayCount[]>('Entries', 'DayCounts', from, to),
     onThisDay: (date: string) => invoke<Summary[]>('Entries', 'OnThisDay', date),
     stats: () => invoke<Stats>('Entries', 'Stats'),
-    copyRemoteImages: (id: string) => invoke<RemoteImagesResult>('Entries', 'CopyRemoteImages', id),
+    copyRemoteImages: (id: string, allowHosts: string[]) =>
+      invoke<RemoteImagesResult>('Entries', 'CopyRemoteImages', id, allowHosts),
     history: (id: string) => invoke<RevisionInfo[]>('Entries', 'History', id),
     revision: (id: string, n: number) => invoke<Revision>('Entries', 'Revision', id, n),
     restoreRevision: (id: string, n: number) => invoke<Entry>('Entries', 'RestoreRevision', id, n),
@@ -211,6 +219,7 @@ export const api = {
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
     backups: () => invoke<Backup[]>('Settings', 'Backups'),
     restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
+    recover: (backup: string) => invoke<Salvaged>('Settings', 'Recover', backup),
   },
   sync: {
     status: () => invoke<SyncState>('Sync', 'Status'),

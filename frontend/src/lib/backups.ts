@@ -44,3 +44,22 @@ export async function latestRestorable(): Promise<Backup | null> {
   const list = await api.settings.backups()
   return list.find((b) => b.Reason !== 'damaged') ?? null
 }
+
+/**
+ * recoverDiary asks, then rebuilds the diary from what the damaged
+ * database still holds merged with the latest backup; it returns the new
+ * status, or null.
+ */
+export async function recoverDiary(): Promise<Status | null> {
+  if (!confirm(t('confirmRecover'))) return null
+  try {
+    const r = await api.settings.recover('')
+    notify(t('recovered', { damaged: String(r.FromDamaged), backup: String(r.FromBackup) }))
+    if (r.Unreadable > 0) notify(t('recoveredUnreadable', { count: String(r.Unreadable) }), 'error')
+    ui.refresh++
+    return r.Status
+  } catch (e) {
+    fail(e)
+    return null
+  }
+}
