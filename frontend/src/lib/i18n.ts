@@ -177,6 +177,13 @@ const ja = {
   nextYear: '次の年',
   jumpToYear: '最後の日記は {year} 年',
   clearDay: '日付の絞り込みを解除',
+  // The panel beside the editor: earlier entries like the one being written.
+  related: '関連する日記',
+  relatedHint: '書いている日記と同じ言葉を多く使っている日記です。印の付いた語が共通しています',
+  relatedEmpty: '似ている日記はまだありません',
+  relatedShared: '共通する語: {words}',
+  relatedFailed: '関連する日記を探せませんでした',
+  relatedToggle: '関連',
 } as const
 
 type Key = keyof typeof ja
@@ -357,6 +364,12 @@ const en: Table = {
   nextYear: 'Next year',
   jumpToYear: 'Last entry in {year}',
   clearDay: 'Show all days',
+  related: 'Related entries',
+  relatedHint: 'Entries that use many of the words of the one being written. The marked words are the ones they share',
+  relatedEmpty: 'No similar entries yet',
+  relatedShared: 'Shared words: {words}',
+  relatedFailed: 'Could not look for related entries',
+  relatedToggle: 'Related',
 }
 
 export const tables = { ja, en } satisfies Record<'ja' | 'en', Table>
