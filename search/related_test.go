@@ -161,3 +161,32 @@ func TestRelatedLimitAndCancel(t *testing.T) {
 		t.Error("a cancelled request did not stop")
 	}
 }
+
+// FuzzRelated: any text, however broken, gives a list or nothing, never
+// an error, and never the excluded entry.
+func FuzzRelated(f *testing.F) {
+	for _, d := range relatedDiary {
+		f.Add(d.Title+"\n"+d.Body, d.ID)
+	}
+	f.Add("\xff\xfeコネクション\x00プール", "")
+	f.Add("ａｂｃ ＡＢＣ abc-def ｻｰﾊﾞｰ サーバー", "db")
+	ix, err := Open(filepath.Join(f.TempDir(), "index"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply(context.Background(), relatedDiary, nil, 1); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text, exclude string) {
+		hits, err := ix.Related(context.Background(), RelatedRequest{Text: text, Title: text, Exclude: exclude})
+		if err != nil {
+			t.Fatalf("Related(%q): %v", text, err)
+		}
+		for _, h := range hits {
+			if h.ID == exclude {
+				t.Fatalf("Related(%q) lists the excluded %s", text, exclude)
+			}
+		}
+	})
+}
