@@ -38,7 +38,7 @@ type RelatedRequest struct {
 	// Plain is the textbook more-like-this, for comparison only: the top
 	// 25 terms by tf-idf, each searched for with the same weight. Without
 	// it, each word weighs its tf-idf, the title counts twice, words in
-	// over a fifth of the diary and words only ever inside a longer chosen
+	// over 5 % of the entries and words only ever inside a longer chosen
 	// one are left out, and other spellings of the words are searched too.
 	Plain bool
 }
@@ -70,8 +70,11 @@ const (
 	// maxShared is how many shared words a hit shows.
 	maxShared = 6
 	// commonShare: a word in more than this share of the diary's entries
-	// describes the diary, not the entry.
-	commonShare = 0.2
+	// describes the diary, not the entry. It also bounds the postings the
+	// disjunction reads: on the dev corpus 5 % lists as well as 20 % (82.0
+	// against 82.2 % from the same document), and at 100k entries it
+	// halved the p95 (about 43 → 27 ms, one noisy run each).
+	commonShare = 0.05
 	// variantWeight is what another spelling of a word counts for.
 	variantWeight = 0.6
 	// maxUnseen bounds the words in no other entry whose other spellings
@@ -208,7 +211,7 @@ func (v *vocabulary) distinctive(req RelatedRequest, self, others uint64) []rela
 			continue
 		}
 		df -= self
-		if !req.Plain && float64(df) > commonShare*float64(others) && others >= 20 {
+		if !req.Plain && common(df, others) {
 			continue
 		}
 		w := (1 + math.Log(float64(tf))) * idf(others, df)
@@ -263,7 +266,7 @@ func (v *vocabulary) distinctive(req RelatedRequest, self, others uint64) []rela
 				field = fieldText
 			}
 			df := v.docFreq(field, alt)
-			if df == 0 {
+			if df == 0 || common(df, others) {
 				continue
 			}
 			w := c.weight
@@ -274,6 +277,12 @@ func (v *vocabulary) distinctive(req RelatedRequest, self, others uint64) []rela
 		}
 	}
 	return cands
+}
+
+// common reports whether a word in df of n entries describes the diary
+// rather than an entry. A small diary has no such words to tell.
+func common(df, n uint64) bool {
+	return n >= 20 && float64(df) > commonShare*float64(n)
 }
 
 // idf is BM25's inverse document frequency of a word in df of n entries.
