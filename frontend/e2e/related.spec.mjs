@@ -65,6 +65,8 @@ export const tests = [
       await page.locator('.cm-content', { hasText: '丹沢' }).waitFor()
       await panel.locator('.item', { hasText: '週末の登山' }).waitFor()
       assert.equal(await panel.locator('.item', { hasText: '登山の装備' }).count(), 0, 'an entry is listed as related to itself')
+      await page.emulateMedia({ colorScheme: 'dark' })
+      await page.screenshot({ path: join(out, 'e2e-related-dark.png') })
     } finally {
       proc.kill('SIGTERM')
       rmSync(dir, { recursive: true, force: true })
