@@ -38,7 +38,7 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 		name string
 		fn   func(arg string) error
 	}
-	isID := func(name string) bool { return strings.HasPrefix(name, "Entries.") }
+	isID := func(name string) bool { return strings.HasPrefix(name, "Entries.") || name == "Finder.Related(ID)" }
 	calls := []call{
 		{"Entries.Get", func(a string) error { _, err := entries.Get(a); return err }},
 		{"Entries.Trash", func(a string) error { return entries.Trash(a) }},
@@ -67,6 +67,20 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 		{"Library.PickExportTarget(format)", func(a string) error { _, err := lib.PickExportTarget(a); return err }},
 		{"Finder.Search(Sort)", func(a string) error {
 			_, err := finder.Search(app.SearchRequest{Query: "x", Sort: a + "!"})
+			return err
+		}},
+		{"Finder.Related(ID)", func(a string) error {
+			if a == "" { // a new entry, not yet saved
+				return errSkip
+			}
+			_, err := finder.Related(app.RelatedRequest{ID: a})
+			return err
+		}},
+		{"Finder.Related(Body)", func(a string) error {
+			if checkText("text", a, storage.MaxBodyBytes) == nil { // any text is something to compare
+				return errSkip
+			}
+			_, err := finder.Related(app.RelatedRequest{Body: a})
 			return err
 		}},
 		{"Settings.Save(Theme)", func(a string) error {
@@ -134,6 +148,12 @@ func TestBoundMethodsRefuseHostileArguments(t *testing.T) {
 	}
 	if _, err := finder.Search(app.SearchRequest{Query: "q", Limit: 1 << 30}); uiErr(t, err).Code != "invalid" {
 		t.Error("a page of 2^30 results was asked for")
+	}
+	if _, err := finder.Related(app.RelatedRequest{Body: "本文", Limit: 1 << 20}); uiErr(t, err).Code != "invalid" {
+		t.Error("2^20 related entries were asked for")
+	}
+	if _, err := finder.Related(app.RelatedRequest{Title: strings.Repeat("題", storage.MaxTitleBytes)}); uiErr(t, err).Code != "invalid" {
+		t.Error("a title longer than a title can be was compared")
 	}
 	if _, err := finder.Search(app.SearchRequest{Query: "q", Offset: -1}); uiErr(t, err).Code != "invalid" {
 		t.Error("a negative offset was accepted")

@@ -22,6 +22,9 @@ type Finder struct {
 
 	mu       sync.Mutex
 	inFlight context.CancelFunc
+	// related is the related-entries query in flight: it runs beside
+	// searches, so neither cancels the other.
+	related context.CancelFunc
 }
 
 // Bounds of what the webview may ask of search and rendering.
@@ -54,14 +57,43 @@ func (x *Finder) Search(req app.SearchRequest) (app.SearchResult, error) {
 // supersede cancels the search in flight and returns the context of the
 // new one, and what to call when it ends.
 func (x *Finder) supersede() (context.Context, func()) {
+	return x.replace(&x.inFlight)
+}
+
+// replace cancels what *slot holds and puts a new context's cancel there.
+func (x *Finder) replace(slot *context.CancelFunc) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(x.b.ctx)
 	x.mu.Lock()
-	if x.inFlight != nil {
-		x.inFlight()
+	if *slot != nil {
+		(*slot)()
 	}
-	x.inFlight = cancel
+	*slot = cancel
 	x.mu.Unlock()
 	return ctx, cancel
+}
+
+// maxRelated bounds how many related entries the webview may ask for.
+const maxRelated = 20
+
+// Related lists the entries most like the one being written, with the
+// words they share. It follows the text as it is typed, so, as with
+// Search, a newer request cancels the one still running.
+func (x *Finder) Related(req app.RelatedRequest) ([]app.RelatedEntry, error) {
+	if req.ID != "" {
+		if err := checkID(req.ID); err != nil {
+			return nil, x.b.fail("related entries", err)
+		}
+	}
+	if err := firstError(checkText("title", req.Title, storage.MaxTitleBytes), checkText("text", req.Body, storage.MaxBodyBytes)); err != nil {
+		return nil, x.b.fail("related entries", err)
+	}
+	if req.Limit < 0 || req.Limit > maxRelated {
+		return nil, x.b.fail("related entries", diary.Errorf(diary.EInvalid, "Between 0 and %d related entries can be listed.", maxRelated))
+	}
+	req.Plain = false
+	ctx, done := x.replace(&x.related)
+	defer done()
+	return call(x.b, "related entries", func(s *app.Service) ([]app.RelatedEntry, error) { return s.Related(ctx, req) })
 }
 
 // Highlights gives the byte ranges of text to mark for terms.

@@ -96,10 +96,42 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	// The queries' relevant ids are dev entries: on a grown corpus only
 	// speed, memory and size mean something.
 	printReports(e.stdout, reports, *scale == 0)
+	if err := printRelated(ctx, e.stdout, mkdir(work, "tsuzuri"), corpusFile, seed, *scale == 0, func(s string) { fmt.Fprintln(e.stderr, s) }); err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stdout, "\ntyping: %d searches as the first keystrokes make them (one character, the most frequent words, filters alone, an exclusion, a sort by date, two words key by key); tsuzuri with 20 results, total, facets and snippets\n", len(typing))
 	for _, r := range reports {
 		fmt.Fprintf(e.stdout, "  %-20s p50 %7.2f ms   p99 %7.2f ms\n", r.Engine, r.TypingP50, r.TypingP99)
 	}
+	return nil
+}
+
+// printRelated measures related entries on the diary the tsuzuri engine
+// built, beside the plain more-like-this over the same index. Quality is
+// scored on the dev corpus only, whose entries name the document they
+// were cut from.
+func printRelated(ctx context.Context, w io.Writer, dataDir, corpusFile, seed string, quality bool, log func(string)) error {
+	var sources map[string]string
+	if quality {
+		var err error
+		if sources, err = bench.Sources(seed); err != nil {
+			return err
+		}
+	}
+	log("related entries…")
+	r, err := bench.Related(ctx, dataDir, corpusFile, sources)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nrelated entries (関連する日記)\n")
+	if quality {
+		fmt.Fprintf(w, "  same document among the 5 listed, for %d entries of documents with ≥ %d sections (target ≥ 70 %%):\n", r.Entries, bench.MinSections)
+		fmt.Fprintf(w, "    %-20s %5.1f %%   (of what the document has to give: %5.1f %%)\n", "tsuzuri", 100*r.Share, 100*r.Capped)
+		fmt.Fprintf(w, "    %-20s %5.1f %%   (of what the document has to give: %5.1f %%)\n", "plain more-like-this", 100*r.PlainShare, 100*r.PlainCapped)
+	}
+	fmt.Fprintf(w, "  latency for %d entries of %d characters (target p95 ≤ 50 ms):\n", r.Timed, bench.TextRunes)
+	fmt.Fprintf(w, "    %-20s p50 %6.2f ms   p95 %6.2f ms\n", "tsuzuri", r.P50, r.P95)
+	fmt.Fprintf(w, "    %-20s p50 %6.2f ms   p95 %6.2f ms\n", "plain more-like-this", r.PlainP50, r.PlainP95)
 	return nil
 }
 

@@ -30,6 +30,10 @@ export interface Facet { Name: string; Count: number }
 export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string; TitleHTML: string; Match: 'exact' | 'variant' }
 /** Suggestion is the query as the diary writes it, when nothing matched as typed. */
 export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string; FacetsFromTop: boolean }
+/** RelatedRequest: the entry's id, and its text as being written (both empty: as saved). */
+export interface RelatedRequest { ID: string; Title: string; Body: string; Limit: number }
+/** RelatedEntry is an entry like the one being written; Shared are the words they share, folded. */
+export interface RelatedEntry { ID: string; Title: string; Date: string; Shared: string[]; Score: number }
 export interface Problem { File: string; Line: number; Message: string }
 export interface ImportRequest { Format: string; Paths: string[]; FetchImages?: boolean; AllowHosts?: string[] }
 export interface ImportPreview { Format: string; Entries: Summary[]; Count: number; Problems: Problem[] | null; Warnings: Problem[] | null; RemoteImages: number }
@@ -195,6 +199,7 @@ export const api = {
   finder: {
     search: (r: SearchRequest) => invoke<SearchResult>('Finder', 'Search', r),
     highlights: (text: string, terms: string[]) => invoke<[number, number][]>('Finder', 'Highlights', text, terms),
+    related: (r: RelatedRequest) => invoke<RelatedEntry[]>('Finder', 'Related', r),
     synonyms: () => invoke<string>('Finder', 'Synonyms'),
     setSynonyms: (text: string) => invoke<void>('Finder', 'SetSynonyms', text),
   },

@@ -237,6 +237,13 @@ const ja = {
   conflictBack: '比較に戻る',
   conflictResolved: '競合を解決しました。ほかのコンピューターにも同期されます',
   conflictNone: 'この日記に競合はもうありません',
+  // The panel beside the editor: earlier entries like the one being written.
+  related: '関連する日記',
+  relatedHint: '書いている日記と同じ言葉を多く使っている日記です。印の付いた語が共通しています',
+  relatedEmpty: '似ている日記はまだありません',
+  relatedShared: '共通する語: {words}',
+  relatedFailed: '関連する日記を探せませんでした',
+  relatedToggle: '関連',
 } as const
 
 type Key = keyof typeof ja
@@ -476,6 +483,12 @@ const en: Table = {
   conflictBack: 'Back to the comparison',
   conflictResolved: 'Conflict resolved; the choice syncs to your other computers',
   conflictNone: 'This entry has no conflict any more',
+  related: 'Related entries',
+  relatedHint: 'Entries that use many of the words of the one being written. The marked words are the ones they share',
+  relatedEmpty: 'No similar entries yet',
+  relatedShared: 'Shared words: {words}',
+  relatedFailed: 'Could not look for related entries',
+  relatedToggle: 'Related',
 }
 
 export const tables = { ja, en } satisfies Record<'ja' | 'en', Table>
