@@ -295,7 +295,9 @@ func tableOf(r salvage.Row) string {
 	str := func(i int) bool { _, ok := v[i].(string); return ok }
 	num := func(i int) bool { _, ok := v[i].(int64); return ok }
 	switch {
-	case !r.Index && len(v) == 12 && str(0) && str(1) && num(11):
+	case !r.Index && (len(v) == 12 || len(v) == 14) && str(0) && str(1) && num(11):
+		// 14 since sync's migration added the current version and the
+		// conflict count; rows written before it have 12.
 		return "entries"
 	case !r.Index && len(v) == 10 && v[0] == nil && str(1) && num(2) && num(3):
 		return "revisions"
