@@ -26,6 +26,14 @@ describe('dates', () => {
     }
   })
 
+  it('reads the dates an input method types (mozc with the IME on)', () => {
+    for (const typed of ['２０２５・１１・２８', '２０２５－１１－２８', '２０２５／１１／２８', '2025年11月28日', '２０２５年１１月２８日',
+      '２０２５ー１１ー２８', '2025ー11ー28', '２０２５．１１．２８', '2025−11−28', '２０２５/１１/２８（金）']) {
+      expect(parseDate(typed), typed).toBe('2025-11-28')
+    }
+    expect(parseDate('２０２５・１１・３１')).toBeNull()
+  })
+
   it('refuses what is not a real day', () => {
     for (const typed of ['', '2024-02-30', '2024/13/1', '7/3', 'yesterday', '2024-07-03T10:00', '20240703']) {
       expect(parseDate(typed), typed).toBeNull()

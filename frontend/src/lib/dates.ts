@@ -42,11 +42,18 @@ export function weekday(iso: string, lang: Lang, locale = 'en-US'): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(d)
 }
 
+// What an input method makes of the separator keys: mozc turns / into ・
+// or ／ and - into － or ー; NFKC folds the full-width forms but leaves
+// the middle dot, the long-vowel mark and the dashes as they are.
+const separator = '[-/.\\s\u30fb\u30fc\u2010-\u2015\u2212\uff70年月]'
+const typedDate = new RegExp(`^(\\d{4})\\s*${separator}\\s*(\\d{1,2})\\s*${separator}\\s*(\\d{1,2})$`)
+
 /**
  * parseDate reads a typed date — 2024-07-03, 2024/7/3, 2024.7.3,
- * 2024年7月3日, full-width digits, or a date as formatDate shows it
- * (2024/07/03（水）) — and returns it as YYYY-MM-DD, or null when it is not
- * a real day.
+ * 2024年7月3日, full-width digits and the separators an input method
+ * types (２０２４・７・３, ２０２４ー７ー３), or a date as formatDate shows
+ * it (2024/07/03（水）) — and returns it as YYYY-MM-DD, or null when it is
+ * not a real day.
  */
 export function parseDate(input: string): string | null {
   const text = input
@@ -54,7 +61,7 @@ export function parseDate(input: string): string | null {
     .trim()
     .replace(/\s*\(.*\)\s*$/, '') // a weekday in brackets, as shown
     .replace(/日$/, '')
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})$/.exec(text)
+  const m = typedDate.exec(text)
   if (!m) return null
   const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`
   return utc(iso) ? iso : null
