@@ -42,7 +42,7 @@ export interface ImportSummary {
   Rejects: string[] | null
 }
 /** RevisionInfo is an earlier version of an entry; Number counts up per entry. */
-export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Title: string; Date: string; Tags: string[] | null }
+export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Chars: number; Title: string; Date: string; Tags: string[] | null }
 export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { englishLocale, formatDate, formatShortDate, parseDate, weekday } from './dates'
+import { englishLocale, formatDate, formatDateTime, formatShortDate, parseDate, weekday } from './dates'
 import { doubledMarker } from './markdown-lists'
 
 describe('dates', () => {
@@ -12,6 +12,14 @@ describe('dates', () => {
     expect(weekday('2024-07-07', 'ja')).toBe('日曜日')
     expect(weekday('2024-07-07', 'en')).toBe('Sunday')
     expect(formatDate('not a date', 'ja')).toBe('not a date')
+  })
+
+  it('shows a moment in the same style as a day, one style per language', () => {
+    const moment = new Date(2026, 11, 4, 9, 5)
+    expect(formatDateTime(moment, 'ja')).toBe('2026/12/04（金） 09:05')
+    const en = formatDateTime(moment, 'en', 'en-US')
+    expect(en.startsWith(formatDate('2026-12-04', 'en', 'en-US')), en).toBe(true)
+    expect(en).toMatch(/9:05/)
   })
 
   it('takes English dates in the system’s English locale only', () => {

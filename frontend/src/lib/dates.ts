@@ -26,6 +26,21 @@ export function formatDate(iso: string, lang: Lang, locale = 'en-US'): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
 }
 
+/**
+ * formatDateTime shows a moment (a saved version, a backup) in local time
+ * in the same style as formatDate: 2026/12/04（金） 09:05, or
+ * Fri, Dec 4, 2026, 9:05 AM in the locale's order.
+ */
+export function formatDateTime(moment: string | number | Date, lang: Lang, locale = 'en-US'): string {
+  const d = new Date(moment)
+  if (Number.isNaN(d.getTime())) return String(moment)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  if (lang === 'ja') {
+    return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}（${jaWeekdays[d.getDay()]}） ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d)
+}
+
 /** formatShortDate is a date within a list grouped by month: 7/3（水） or Jul 3. */
 export function formatShortDate(iso: string, lang: Lang, locale = 'en-US'): string {
   const d = utc(iso)

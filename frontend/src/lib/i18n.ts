@@ -224,17 +224,17 @@ const en: Table = {
   saved: 'Saved',
   unsaved: 'Not saved',
   saveFailed: 'Could not save',
-  chars: '{n} characters',
-  words: '{n} words',
+  chars: '{n} {n|character|characters}',
+  words: '{n} {n|word|words}',
   moveToTrash: 'Move to trash',
   restore: 'Restore',
   emptyTrash: 'Empty trash',
-  confirmEmptyTrash: 'Delete the {n} entries in the trash for good? This cannot be undone.',
+  confirmEmptyTrash: 'Delete the {n} {n|entry|entries} in the trash for good? This cannot be undone.',
   trashEmpty: 'The trash is empty',
   trashed: 'Moved to the trash',
   restored: 'Restored',
-  deletedForGood: 'Deleted {n} entries for good',
-  results: '{n} results',
+  deletedForGood: 'Deleted {n} {n|entry|entries} for good',
+  results: '{n} {n|result|results}',
   noResults: 'Nothing found',
   sortRelevance: 'Best match',
   sortDate: 'Newest',
@@ -252,7 +252,7 @@ const en: Table = {
   formatAuto: 'Detect',
   chooseFiles: 'Choose files',
   chooseFolder: 'Choose a folder',
-  importPreviewCount: '{n} entries can be imported',
+  importPreviewCount: '{n} {n|entry|entries} can be imported',
   importProblems: 'Entries with problems',
   startImport: 'Import',
   cancel: 'Cancel',
@@ -263,7 +263,7 @@ const en: Table = {
   importDone: 'Added {imported}, updated {updated}, unchanged {unchanged}, skipped {skipped}',
   exportTitle: 'Export',
   chooseDestination: 'Choose where',
-  exported: 'Exported {n} entries to {path}',
+  exported: 'Exported {n} {n|entry|entries} to {path}',
   backupDone: 'Backup saved: {path}',
   dataFolder: 'Data folder',
   openFolder: 'Open folder',
@@ -297,7 +297,7 @@ const en: Table = {
   historyDiff: 'From this version to the current text (− only in this version, + only in the current text)',
   historySame: 'The text is the same as now',
   historyOtherFields: 'Title, date and tags',
-  historySkipped: '… {n} unchanged lines …',
+  historySkipped: '… {n} unchanged {n|line|lines} …',
   restoreVersion: 'Restore this version',
   versionRestored: 'Restored the version of {time}. The text it replaced is in the history too.',
   emptyTrashConfirm: 'Delete for good',
@@ -305,11 +305,11 @@ const en: Table = {
   importRejects: 'Entries that could not be read were written to {path}. Fix them there and import that file again.',
   somethingBroke: 'Something went wrong while showing this screen.',
   reload: 'Reload',
-  remoteImages: 'This entry shows {n} images from other servers. They are not shown until you load them (nothing is fetched without asking).',
+  remoteImages: 'This entry shows {n} {n|image|images} from other servers. They are not shown until you load them (nothing is fetched without asking).',
   loadImages: 'Load images',
   loadingImages: 'Loading images…',
-  imagesLoaded: 'Loaded {n} images and saved them in the data folder',
-  imagesFailed: '{n} images could not be loaded: {detail}',
+  imagesLoaded: 'Loaded {n} {n|image|images} and saved them in the data folder',
+  imagesFailed: '{n} {n|image|images} could not be loaded: {detail}',
   remoteImage: 'Remote image',
   importFetchImages: 'Also copy the images from other servers ({n}) into the data folder (connects to those servers)',
   browserFailed: 'The browser could not be opened. Copy the link and paste it into your browser.',
@@ -352,7 +352,7 @@ const en: Table = {
   overviewCounts: '{entries} entries · {tags} tags',
   overviewSince: 'since {date}',
   nothingOnThisDay: 'Nothing from this day in earlier years yet',
-  heatDay: '{date}: {n} entries',
+  heatDay: '{date}: {n} {n|entry|entries}',
   previousYear: 'Previous year',
   nextYear: 'Next year',
   jumpToYear: 'Last entry in {year}',
@@ -369,7 +369,15 @@ export function pickLang(setting: string, locale: string): Lang {
   return locale.toLowerCase().startsWith('ja') ? 'ja' : 'en'
 }
 
-/** translate returns the message for key in lang with {name} filled in. */
+/**
+ * translate returns the message for key in lang with {name} filled in;
+ * {n|entry|entries} is the singular when n is 1 (English has two forms,
+ * Japanese one).
+ */
 export function translate(lang: Lang, key: Key, params: Record<string, string | number> = {}): string {
-  return tables[lang][key].replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
+  return tables[lang][key]
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (m, name: string, one: string, many: string) =>
+      name in params ? (Number(String(params[name]).replace(/,/g, '')) === 1 ? one : many) : m,
+    )
+    .replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m))
 }

@@ -37,6 +37,30 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(ui.lang, key, params)
 }
 
+/** Question is what the app's own confirm dialog asks; ask() answers it. */
+export interface Question { message: string; confirmLabel: string; answer: (yes: boolean) => void }
+export const questions = $state<Question[]>([])
+
+/**
+ * ask shows the app's own confirm dialog (never the webview's confirm(),
+ * which WebKitGTK titles with the page's address and labels in English)
+ * and resolves with the answer.
+ */
+export function ask(message: string, confirmLabel: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const q: Question = {
+      message,
+      confirmLabel,
+      answer: (yes) => {
+        const i = questions.indexOf(q)
+        if (i >= 0) questions.splice(i, 1)
+        resolve(yes)
+      },
+    }
+    questions.push(q)
+  })
+}
+
 /** ToastAction is a button on a toast: Undo after a delete, Copy a link. */
 export interface ToastAction { label: string; run: () => void }
 export interface Toast { id: number; kind: 'info' | 'error'; text: string; action?: ToastAction }
