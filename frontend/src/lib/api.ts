@@ -48,7 +48,7 @@ export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
-export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
+export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' | 'manual' | 'first' }
 
 export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only'
 
@@ -176,6 +176,7 @@ export const api = {
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
     backups: () => invoke<Backup[]>('Settings', 'Backups'),
     restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
+    backupNow: () => invoke<Backup>('Settings', 'BackupNow'),
   },
   system: {
     status: () => invoke<Status>('System', 'Status'),

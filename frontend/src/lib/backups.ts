@@ -19,6 +19,8 @@ const reasonKeys: Record<Backup['Reason'], MessageKey> = {
   restore: 'backupRestore',
   migration: 'backupMigration',
   damaged: 'backupDamaged',
+  manual: 'backupManual',
+  first: 'backupFirst',
 }
 
 export function backupReason(b: Backup): string {

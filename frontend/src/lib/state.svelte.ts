@@ -38,8 +38,9 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
 }
 
 /** Question is what the app's own confirm dialog asks; ask() answers it. */
-export interface Question { message: string; confirmLabel: string; answer: (yes: boolean) => void }
+export interface Question { id: number; message: string; confirmLabel: string; answer: (yes: boolean) => void }
 export const questions = $state<Question[]>([])
+let nextQuestion = 1
 
 /**
  * ask shows the app's own confirm dialog (never the webview's confirm(),
@@ -47,17 +48,19 @@ export const questions = $state<Question[]>([])
  * and resolves with the answer.
  */
 export function ask(message: string, confirmLabel: string): Promise<boolean> {
+  const id = nextQuestion++
   return new Promise((resolve) => {
-    const q: Question = {
+    questions.push({
+      id,
       message,
       confirmLabel,
       answer: (yes) => {
-        const i = questions.indexOf(q)
+        // By id: the list holds proxies of what was pushed.
+        const i = questions.findIndex((x) => x.id === id)
         if (i >= 0) questions.splice(i, 1)
         resolve(yes)
       },
-    }
-    questions.push(q)
+    })
   })
 }
 
@@ -73,8 +76,9 @@ export function notify(text: string, kind: Toast['kind'] = 'info', action?: Toas
   if (!action && toasts.some((x) => x.text === text && x.kind === kind && !x.action)) return
   const id = nextToast++
   toasts.push({ id, kind, text, action })
-  // A toast that offers something stays long enough to take it.
-  setTimeout(() => dismiss(id), action ? 15000 : kind === 'error' ? 8000 : 4000)
+  // A toast that offers something stays long enough to take it, and
+  // every toast goes (the × closes one sooner).
+  setTimeout(() => dismiss(id), action ? 10000 : kind === 'error' ? 8000 : 4000)
 }
 
 export function dismiss(id: number): void {
