@@ -33,6 +33,7 @@ describe('contrast', () => {
       const pairs: [string, string][] = [
         ['fg-soft', 'bg'], ['fg-soft', 'bg-raised'], ['fg-soft', 'bg-sunk'],
         ['fg-soft-on-accent', 'accent-soft'], ['fg', 'mark'], ['fg', 'accent-soft'],
+        ...['keyword', 'string', 'number', 'comment', 'name', 'meta'].flatMap((c): [string, string][] => [[`code-${c}`, 'bg-sunk'], [`code-${c}`, 'bg']]),
       ]
       for (const [fg, bg] of pairs) {
         expect(contrast(vars[fg]!, vars[bg]!), `${fg} on ${bg}`).toBeGreaterThanOrEqual(4.5)

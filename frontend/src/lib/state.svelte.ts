@@ -22,7 +22,27 @@ export const ui = $state({
   // The system's language as the core reads it (LANG): WebKitGTK's
   // navigator.language is en-US whatever the system says.
   systemLocale: '',
+  layout: 'wide' as Layout,
+  // Narrow windows: the list is a drawer over the editor, open or not.
+  drawer: false,
 })
+
+/**
+ * Layout is how many columns the window has room for: wide shows the list,
+ * the editor and the preview side by side; medium the list and the editor
+ * or the preview (a toggle); narrow the editor or the preview, with the
+ * list in a drawer.
+ */
+export type Layout = 'wide' | 'medium' | 'narrow'
+
+// Three columns need the list (280), an editor of some 30 characters a
+// line and a preview as wide; two need the list and one of them.
+export const wideFrom = 1100
+export const mediumFrom = 760
+
+export function layoutFor(width: number): Layout {
+  return width >= wideFrom ? 'wide' : width >= mediumFrom ? 'medium' : 'narrow'
+}
 
 /**
  * applyLanguage shows the UI in the language setting ('' follows the
@@ -144,6 +164,7 @@ export async function openLink(href: string | null): Promise<void> {
 }
 
 export function openEntry(id: string, terms: string[] = []): void {
+  ui.drawer = false // the entry is what the person wants to see now
   ui.openId = id
   ui.highlightTerms = terms
   ui.editorKey++
