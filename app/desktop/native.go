@@ -19,6 +19,8 @@ type NativeText struct {
 	// Dialog titles and the file filters' names.
 	ImportTitle, ExportTitle, BackupTitle, DataFolderTitle string
 	Exports, AllFiles                                      string
+	// The file dialogs' buttons (GTK; _ marks the access key).
+	DialogCancel, DialogOpen, DialogSave string
 }
 
 var nativeTexts = map[string]NativeText{
@@ -29,6 +31,7 @@ var nativeTexts = map[string]NativeText{
 		Help: "ヘルプ", About: "バージョン情報",
 		ImportTitle: "日記を読み込む", ExportTitle: "書き出す", BackupTitle: "バックアップの保存先", DataFolderTitle: "データフォルダを選ぶ",
 		Exports: "書き出したファイル", AllFiles: "すべてのファイル",
+		DialogCancel: "キャンセル(_C)", DialogOpen: "開く(_O)", DialogSave: "保存(_S)",
 	},
 	"en": {
 		File: "File", NewEntry: "New Entry", Import: "Import…", Export: "Export…", Backup: "Backup…", Quit: "Quit",
@@ -37,6 +40,7 @@ var nativeTexts = map[string]NativeText{
 		Help: "Help", About: "About Tsuzuri",
 		ImportTitle: "Import entries", ExportTitle: "Export", BackupTitle: "Save a backup", DataFolderTitle: "Choose a data folder",
 		Exports: "Exports", AllFiles: "All files",
+		DialogCancel: "_Cancel", DialogOpen: "_Open", DialogSave: "_Save",
 	},
 }
 
@@ -126,6 +130,20 @@ func Menu(lang string, do MenuActions) *menu.Menu {
 // when the UI language changes. It is optional: test shells have no menu.
 type LanguageFollower interface {
 	SetLanguage(lang string)
+}
+
+// ThemeFollower is a Shell whose native parts (the GTK menu bar) are drawn
+// dark or light with the UI. Optional, like LanguageFollower.
+type ThemeFollower interface {
+	SetDark(dark bool)
+}
+
+// SetDarkTheme is called by the UI with the theme it shows (the setting,
+// or the system's when it follows the system).
+func (x *System) SetDarkTheme(dark bool) {
+	if f, ok := x.b.shell.(ThemeFollower); ok {
+		f.SetDark(dark)
+	}
 }
 
 // lang is the language native dialogs use now.

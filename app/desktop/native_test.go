@@ -109,9 +109,28 @@ func TestLangFor(t *testing.T) {
 type followingShell struct {
 	*recorder
 	langs []string
+	darks []bool
 }
 
 func (f *followingShell) SetLanguage(lang string) { f.langs = append(f.langs, lang) }
+func (f *followingShell) SetDark(dark bool)       { f.darks = append(f.darks, dark) }
+
+// The GTK menu bar is drawn dark with the page, and the file dialogs'
+// buttons have Japanese labels (Wails gives GTK English ones).
+func TestNativeChromeFollowsTheThemeAndLanguage(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	shell := &followingShell{recorder: rec}
+	b.shell = shell
+	(&System{b}).SetDarkTheme(true)
+	(&System{b}).SetDarkTheme(false)
+	if !slices.Equal(shell.darks, []bool{true, false}) {
+		t.Errorf("shell told dark = %v", shell.darks)
+	}
+	ja := Text("ja")
+	if ja.DialogCancel != "キャンセル(_C)" || ja.DialogOpen != "開く(_O)" || ja.DialogSave != "保存(_S)" {
+		t.Errorf("Japanese dialog buttons = %q %q %q", ja.DialogCancel, ja.DialogOpen, ja.DialogSave)
+	}
+}
 
 // Dialogs open in the language the UI shows, and switch when it does;
 // the shell (the app's menu) is told each time.

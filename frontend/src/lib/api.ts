@@ -185,6 +185,7 @@ export const api = {
     openURL: (url: string) => invoke<void>('System', 'OpenURL', url),
     locale: () => invoke<string>('System', 'Locale'),
     setLanguage: (lang: 'ja' | 'en') => invoke<void>('System', 'SetLanguage', lang),
+    setDarkTheme: (dark: boolean) => invoke<void>('System', 'SetDarkTheme', dark),
     readyToClose: () => invoke<void>('System', 'ReadyToClose'),
     version: () => invoke<string>('System', 'Version'),
   },
