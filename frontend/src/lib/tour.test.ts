@@ -51,3 +51,19 @@ describe('toasts', () => {
     expect(toasts.length).toBe(0)
   })
 })
+
+describe('the date picker', () => {
+  it('shows the entry’s month and picks a day', async () => {
+    const { default: DatePicker } = await import('../components/DatePicker.svelte')
+    const picked: string[] = []
+    const p = mount(DatePicker, { target: document.body, props: { value: '2025-11-28', onpick: (d: string) => picked.push(d) } })
+    flushSync()
+    expect(document.body.textContent).toContain('2025 年 11 月')
+    expect(document.querySelector('[aria-pressed="true"]')?.textContent).toBe('28')
+    ;(document.querySelector('[aria-label="前の月"]') as HTMLButtonElement).click()
+    flushSync()
+    ;(document.querySelector('[aria-label="2025-10-03"]') as HTMLButtonElement).click()
+    expect(picked).toEqual(['2025-10-03'])
+    unmount(p)
+  })
+})
