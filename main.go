@@ -66,7 +66,7 @@ func main() {
 		Title:            "Tsuzuri",
 		Width:            v.WindowWidth,
 		Height:           v.WindowHeight,
-		MinWidth:         720,
+		MinWidth:         480, // narrow windows show the list in a drawer
 		MinHeight:        480,
 		BackgroundColour: background(v.Theme),
 		AssetServer: &assetserver.Options{
