@@ -66,7 +66,7 @@ func main() {
 		Title:            "Tsuzuri",
 		Width:            v.WindowWidth,
 		Height:           v.WindowHeight,
-		MinWidth:         720,
+		MinWidth:         480, // narrow windows show the list in a drawer
 		MinHeight:        480,
 		BackgroundColour: background(v.Theme),
 		AssetServer: &assetserver.Options{
@@ -78,6 +78,8 @@ func main() {
 		OnStartup: func(ctx context.Context) {
 			shell.ctx = ctx
 			backend.SetContext(ctx)
+			localiseDialogs(desktop.Text(shell.lang))
+			darkChrome(v.Theme == "dark")
 			if v.WindowX != nil && v.WindowY != nil {
 				runtime.WindowSetPosition(ctx, *v.WindowX, *v.WindowY)
 			}
@@ -187,7 +189,11 @@ func (s *wailsShell) SetLanguage(lang string) {
 	s.lang = lang
 	s.menu = appMenu(s, lang)
 	relabelMenu(s.ctx, s.menu)
+	localiseDialogs(desktop.Text(lang))
 }
+
+// SetDark draws the native menu bar dark or light, as the page is.
+func (s *wailsShell) SetDark(dark bool) { darkChrome(dark) }
 
 func (s *wailsShell) Emit(name string, data any) {
 	if s.ctx != nil {

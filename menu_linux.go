@@ -59,13 +59,64 @@ static gboolean relabel_idle(gpointer data) {
 }
 
 static void relabel(char *labels) { g_idle_add(relabel_idle, labels); }
+
+// Wails creates its file dialogs with the literal labels "_Cancel",
+// "_Open" and "_Save", which GTK does not translate (they are the
+// caller's strings). A hook on every widget's "map" gives a file chooser
+// the app's labels just before it is drawn.
+static char *dialog_labels[3]; // cancel, open, save
+
+static gboolean on_map(GSignalInvocationHint *hint, guint n, const GValue *params, gpointer data) {
+	GObject *obj = g_value_get_object(&params[0]);
+	if (!GTK_IS_FILE_CHOOSER_DIALOG(obj)) return TRUE;
+	GtkDialog *dialog = GTK_DIALOG(obj);
+	GtkWidget *cancel = gtk_dialog_get_widget_for_response(dialog, GTK_RESPONSE_CANCEL);
+	GtkWidget *accept = gtk_dialog_get_widget_for_response(dialog, GTK_RESPONSE_ACCEPT);
+	gboolean saving = gtk_file_chooser_get_action(GTK_FILE_CHOOSER(obj)) == GTK_FILE_CHOOSER_ACTION_SAVE;
+	if (GTK_IS_BUTTON(cancel) && dialog_labels[0]) gtk_button_set_label(GTK_BUTTON(cancel), dialog_labels[0]);
+	if (GTK_IS_BUTTON(accept) && dialog_labels[saving ? 2 : 1]) gtk_button_set_label(GTK_BUTTON(accept), dialog_labels[saving ? 2 : 1]);
+	return TRUE; // stay connected
+}
+
+static gboolean hook_idle(gpointer data) {
+	g_signal_add_emission_hook(g_signal_lookup("map", GTK_TYPE_WIDGET), 0, on_map, NULL, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void hook_dialogs(void) { g_idle_add(hook_idle, NULL); }
+
+struct labels3 { char *l[3]; };
+
+static gboolean set_labels_idle(gpointer data) {
+	struct labels3 *n = data;
+	for (int i = 0; i < 3; i++) { free(dialog_labels[i]); dialog_labels[i] = n->l[i]; }
+	free(n);
+	return G_SOURCE_REMOVE;
+}
+
+static void set_dialog_labels(char *cancel, char *open, char *save) {
+	struct labels3 *n = malloc(sizeof *n);
+	n->l[0] = cancel; n->l[1] = open; n->l[2] = save;
+	g_idle_add(set_labels_idle, n);
+}
+
+// The menu bar is GTK's own widget: it is dark only when GTK's theme is.
+static gboolean dark_idle(gpointer data) {
+	GtkSettings *settings = gtk_settings_get_default();
+	if (settings) g_object_set(settings, "gtk-application-prefer-dark-theme", GPOINTER_TO_INT(data), NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void set_dark(int dark) { g_idle_add(dark_idle, GINT_TO_POINTER(dark)); }
 */
 import "C"
 
 import (
 	"context"
 	"strings"
+	"sync"
 
+	"github.com/tsuzuri/tsuzuri/app/desktop"
 	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
@@ -73,6 +124,24 @@ import (
 // the same shape as the menu the window was started with.
 func relabelMenu(_ context.Context, m *menu.Menu) {
 	C.relabel(C.CString(strings.Join(gtkOrder(m), "\x1f")))
+}
+
+// localiseDialogs has the file dialogs' buttons say t's words; the first
+// call installs the hook that relabels each dialog as it opens.
+func localiseDialogs(t desktop.NativeText) {
+	dialogHook.Do(func() { C.hook_dialogs() })
+	C.set_dialog_labels(C.CString(t.DialogCancel), C.CString(t.DialogOpen), C.CString(t.DialogSave))
+}
+
+var dialogHook sync.Once
+
+// darkChrome has GTK draw the menu bar (and its dialogs) dark or light.
+func darkChrome(dark bool) {
+	d := 0
+	if dark {
+		d = 1
+	}
+	C.set_dark(C.int(d))
 }
 
 // gtkOrder lists m's labels in the order Wails' GTK menu holds its

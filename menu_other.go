@@ -5,6 +5,8 @@ package main
 import (
 	"context"
 
+	"github.com/tsuzuri/tsuzuri/app/desktop"
+
 	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 )
@@ -14,3 +16,9 @@ func relabelMenu(ctx context.Context, m *menu.Menu) {
 	runtime.MenuSetApplicationMenu(ctx, m)
 	runtime.MenuUpdateApplicationMenu(ctx)
 }
+
+// localiseDialogs: Windows and macOS label their dialogs in the system's language.
+func localiseDialogs(desktop.NativeText) {}
+
+// darkChrome: Windows and macOS follow the system's theme.
+func darkChrome(bool) {}

@@ -41,6 +41,10 @@ const (
 	// BackupDamaged holds a damaged database as it was found, before a
 	// restore replaced it.
 	BackupDamaged = "damaged"
+	// BackupManual is one the user asked for in Settings.
+	BackupManual = "manual"
+	// BackupFirst is a new diary's first, made in its first session.
+	BackupFirst = "first"
 )
 
 // BackupInfo describes one automatic backup.
@@ -49,7 +53,7 @@ type BackupInfo struct {
 	Path   string    // full path
 	Time   time.Time // when it was made
 	Size   int64     // bytes
-	Reason string    // daily, import, restore, migration or damaged
+	Reason string    // daily, import, restore, migration, damaged, manual or first
 }
 
 func backupsDir(dataDir string) string { return filepath.Join(dataDir, backupsFolder) }
@@ -148,6 +152,41 @@ func (s *Service) AutoBackup(ctx context.Context, reason string) (BackupInfo, er
 	return info, nil
 }
 
+// firstBackupAfter is how many writes of a session make the day's backup
+// if the start did not (the diary was empty then): a new user's first
+// evening of writing has something to lose before the next start.
+const firstBackupAfter = 10
+
+// backupOnceWritten makes the first backup of a diary that has none at
+// the firstBackupAfter-th write of the session; each later write costs
+// nothing.
+func (s *Service) backupOnceWritten(ctx context.Context) {
+	if s.writes.Add(1) != firstBackupAfter {
+		return
+	}
+	s.firstBackup(ctx)
+}
+
+// firstBackup backs up a diary that has no backup yet. It does not count
+// as the day's: the next start still makes one with all of the session in
+// it. A failure is logged; the write that asked for it stands.
+func (s *Service) firstBackup(ctx context.Context) {
+	list, err := s.Backups()
+	if err == nil && len(list) == 0 {
+		_, err = s.AutoBackup(context.WithoutCancel(ctx), BackupFirst)
+	}
+	if err != nil {
+		s.log.Error("first backup", "err", err)
+	}
+}
+
+// ManualBackup makes a backup now, into the backups folder beside the
+// automatic ones (Settings › Backups › Back up now). An empty diary has
+// nothing to keep: the info is then zero.
+func (s *Service) ManualBackup(ctx context.Context) (BackupInfo, error) {
+	return s.AutoBackup(ctx, BackupManual)
+}
+
 // DailyBackup makes the day's backup unless one was made today already
 // (by the clock's time zone). made is false when none was needed.
 func (s *Service) DailyBackup(ctx context.Context) (info BackupInfo, made bool, err error) {
@@ -156,8 +195,14 @@ func (s *Service) DailyBackup(ctx context.Context) (info BackupInfo, made bool, 
 		return BackupInfo{}, false, err
 	}
 	now := s.now()
-	if len(list) > 0 && sameDay(list[0].Time.In(now.Location()), now) {
-		return BackupInfo{}, false, nil
+	for _, b := range list {
+		if b.Reason == BackupFirst {
+			continue
+		}
+		if sameDay(b.Time.In(now.Location()), now) {
+			return BackupInfo{}, false, nil
+		}
+		break
 	}
 	info, err = s.AutoBackup(ctx, BackupDaily)
 	return info, err == nil && info.Name != "", err
@@ -219,6 +264,10 @@ func pruneBackups(dataDir string, loc *time.Location) ([]string, error) {
 				return removed, fmt.Errorf("remove old backup %s: %w", b.Name, err)
 			}
 			removed = append(removed, b.Name)
+			continue
+		}
+		if b.Reason == BackupFirst && len(days) < keepDaily {
+			// Kept beside the day's backups until a week of them replaces it.
 			continue
 		}
 		t := b.Time.In(loc)

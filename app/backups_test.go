@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -247,4 +248,62 @@ func TestUpgradeIsPrecededByABackup(t *testing.T) {
 	if _, err := o.GetEntry(ctx, "old-1"); err != nil {
 		t.Errorf("entry in the backup: %v", err)
 	}
+}
+
+// A new diary is backed up in its first session, once there is something
+// to lose: after the first import, or after some writing.
+func TestFirstSessionIsBackedUp(t *testing.T) {
+	ctx := context.Background()
+	t.Run("writing", func(t *testing.T) {
+		dir := t.TempDir()
+		s := openWithClock(t, dir, &fakeClock{t: time.Date(2026, 3, 2, 21, 0, 0, 0, time.UTC)})
+		defer s.Close()
+		e, err := s.SaveEntry(ctx, EntryInput{Title: "初日", Body: "書き始め", Date: "2026-03-02"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < firstBackupAfter; i++ {
+			if got := backupNames(t, dir); len(got) != 0 {
+				t.Fatalf("backed up after %d saves already: %v", i, got)
+			}
+			if _, err := s.SaveEntry(ctx, EntryInput{ID: e.ID, Title: "初日", Body: strings.Repeat("書いた", i), Date: "2026-03-02"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := backupNames(t, dir); len(got) != 1 || !strings.HasSuffix(got[0], "-first.zip") {
+			t.Fatalf("after %d saves: backups %v", firstBackupAfter, got)
+		}
+		// The next start the same day still keeps the whole session.
+		if _, made, err := s.DailyBackup(ctx); err != nil || !made {
+			t.Fatalf("the day's backup after the first: made=%v, %v", made, err)
+		}
+	})
+	t.Run("import", func(t *testing.T) {
+		dir := t.TempDir()
+		s := openWithClock(t, dir, &fakeClock{t: time.Date(2026, 3, 2, 21, 0, 0, 0, time.UTC)})
+		defer s.Close()
+		src := filepath.Join(t.TempDir(), "notes.jsonl")
+		os.WriteFile(src, []byte(`{"title":"読み込んだ","body":"本文","date":"2026-03-01"}`+"\n"), 0o644)
+		if _, err := s.Import(ctx, ImportRequest{Paths: []string{src}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := backupNames(t, dir); len(got) != 1 {
+			t.Fatalf("after the first import: backups %v", got)
+		}
+	})
+	t.Run("manual", func(t *testing.T) {
+		dir := t.TempDir()
+		s := openWithClock(t, dir, &fakeClock{t: time.Date(2026, 3, 2, 21, 0, 0, 0, time.UTC)})
+		defer s.Close()
+		if _, err := s.SaveEntry(ctx, EntryInput{Title: "一件", Body: "本文", Date: "2026-03-02"}); err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.ManualBackup(ctx)
+		if err != nil || info.Reason != BackupManual || info.Size == 0 {
+			t.Fatalf("manual backup = %+v, %v", info, err)
+		}
+		if list, _ := s.Backups(); len(list) != 1 || list[0].Reason != BackupManual {
+			t.Fatalf("listed = %+v", list)
+		}
+	})
 }

@@ -40,6 +40,7 @@ func (s *Service) SaveEntry(ctx context.Context, in EntryInput) (diary.Entry, er
 		return diary.Entry{}, err
 	}
 	s.afterWrite(ctx)
+	s.backupOnceWritten(ctx)
 	return saved, nil
 }
 
@@ -54,6 +55,7 @@ func (s *Service) TrashEntry(ctx context.Context, id string) error {
 		return err
 	}
 	s.afterWrite(ctx)
+	s.backupOnceWritten(ctx)
 	return nil
 }
 

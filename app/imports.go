@@ -194,6 +194,10 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	}
 	s.afterBulk(ctx, sum.Imported+sum.Updated)
 	rejects.close(&sum)
+	if sum.Imported+sum.Updated > 0 {
+		// The first import into a new diary is the first thing to lose.
+		s.firstBackup(ctx)
+	}
 	return sum, err
 }
 

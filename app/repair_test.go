@@ -180,10 +180,12 @@ func TestDamagedDatabaseOpensReadOnlyAndABackupRestoresIt(t *testing.T) {
 	if err != nil || r.OK() || len(r.DatabaseProblems) == 0 {
 		t.Errorf("verify of a damaged database = %+v, %v", r, err)
 	}
-	list, _ := s.Backups()
+	all, _ := s.Backups()
 	s.Close()
+	// diaryOf's writing made the diary's first backup too; it is not the day's.
+	list := slices.DeleteFunc(all, func(b BackupInfo) bool { return b.Reason == BackupFirst })
 	if len(list) != 1 {
-		t.Fatalf("backups = %+v; the damaged database must not be backed up as a daily", list)
+		t.Fatalf("backups = %+v; the damaged database must not be backed up as a daily", all)
 	}
 	before, err := RestoreBackup(ctx, dir, list[0].Path, time.Now())
 	if err != nil {

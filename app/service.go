@@ -85,6 +85,8 @@ type Service struct {
 
 	synonyms synonyms
 
+	writes atomic.Int64 // saves and deletes this session, for the first backup
+
 	now       func() time.Time
 	onBackup  func(BackupInfo)
 	onDamaged func(string)

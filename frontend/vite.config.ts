@@ -20,6 +20,8 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // The contrast test reads the stylesheet (as ?raw).
+    css: { include: [/style\.css/] },
   },
   resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
 })

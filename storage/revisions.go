@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tsuzuri/tsuzuri/diary"
 )
@@ -31,6 +32,7 @@ type RevisionInfo struct {
 	SavedAt    time.Time // when this text was saved
 	RecordedAt time.Time // when a later save replaced it
 	Size       int       // bytes of body
+	Chars      int       // characters of body, what a writer counts
 	Title      string
 	Date       string
 	Tags       []string
@@ -198,28 +200,41 @@ func (s *Store) PruneRevisions(ctx context.Context) (int, error) {
 }
 
 // Revisions lists an entry's earlier versions, newest first, without their
-// text.
+// text. A version the same as a newer one (a restore brings an old text
+// back) is listed once, as the newest; an empty one
+// (the blank note before its first words) is not a version worth going
+// back to.
 func (s *Store) Revisions(ctx context.Context, id string) ([]RevisionInfo, error) {
 	if _, err := s.Get(ctx, id); err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, "SELECT number, saved_at, recorded_at, size, title, date, tags FROM revisions WHERE entry_id = ? ORDER BY number DESC", id)
+	rows, err := s.read.QueryContext(ctx, "SELECT number, saved_at, recorded_at, size, title, date, tags, body FROM revisions WHERE entry_id = ? ORDER BY number DESC", id)
 	if err != nil {
 		return nil, fmt.Errorf("list revisions of %s: %w", id, err)
 	}
 	defer rows.Close()
+	version := func(title, date, body string, tags []string) string {
+		return strings.Join([]string{title, date, strings.Join(tags, "\x1f"), body}, "\x00")
+	}
+	seen := map[string]bool{}
 	out := []RevisionInfo{}
 	for rows.Next() {
 		var r RevisionInfo
 		var saved, recorded int64
-		var tags string
-		if err := rows.Scan(&r.Number, &saved, &recorded, &r.Size, &r.Title, &r.Date, &tags); err != nil {
+		var tags, body string
+		if err := rows.Scan(&r.Number, &saved, &recorded, &r.Size, &r.Title, &r.Date, &tags, &body); err != nil {
 			return nil, fmt.Errorf("list revisions of %s: %w", id, err)
 		}
 		r.SavedAt, r.RecordedAt = time.UnixMilli(saved).UTC(), time.UnixMilli(recorded).UTC()
 		if r.Tags, err = decodeTags(tags); err != nil {
 			return nil, fmt.Errorf("revision %d of %s: %w", r.Number, id, err)
 		}
+		key := version(r.Title, r.Date, body, r.Tags)
+		if seen[key] || (strings.TrimSpace(body) == "" && strings.TrimSpace(r.Title) == "") {
+			continue
+		}
+		seen[key] = true
+		r.Chars = utf8.RuneCountInString(body)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

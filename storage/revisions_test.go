@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -181,6 +182,38 @@ func TestRestoreRevisionKeepsTheCurrentText(t *testing.T) {
 	}
 	if _, err := s.RestoreRevision(ctx, e.ID, 1); diary.ErrorCode(err) != diary.EConflict {
 		t.Fatalf("restoring a revision of a trashed entry: %v", err)
+	}
+}
+
+func TestRevisionsListEachTextOnceAndNoBlankOne(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	c := withClock(s, time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC))
+	e := mustSave(t, s, diary.Entry{Date: "2025-06-01"})
+	for _, body := range []string{"一行目", "二行目まで書いた", "三行目"} {
+		c.advance(time.Hour)
+		e.Body = body
+		e = mustSave(t, s, e)
+	}
+	// Restores bring old texts back: each becomes a revision again.
+	for _, n := range []int{2, 3} {
+		c.advance(time.Hour)
+		if _, err := s.RestoreRevision(ctx, e.ID, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revs, err := s.Revisions(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range revs {
+		got = append(got, fmt.Sprintf("%d:%d", r.Number, r.Chars))
+	}
+	// 1 is the blank note; 5 (一行目) repeats 2 and is listed in its
+	// place as the newer one.
+	if want := []string{"5:3", "4:3", "3:8"}; !slices.Equal(got, want) {
+		t.Fatalf("versions listed = %v, want %v", got, want)
 	}
 }
 

@@ -12,7 +12,7 @@ type Backup struct {
 	Name   string
 	Time   string // RFC 3339, UTC
 	Size   int64
-	Reason string // daily, import, restore, migration, damaged
+	Reason string // daily, import, restore, migration, damaged, manual
 }
 
 // Backups lists the data folder's automatic backups, newest first. It
@@ -28,6 +28,20 @@ func (x *Settings) Backups() ([]Backup, error) {
 		out[i] = Backup{Name: b.Name, Time: b.Time.UTC().Format(time.RFC3339), Size: b.Size, Reason: b.Reason}
 	}
 	return out, nil
+}
+
+// BackupNow makes a backup into the backups folder at once (Settings ›
+// Backups › Back up now) and returns it as the list shows it. An empty
+// diary is refused: there is nothing to keep yet.
+func (x *Settings) BackupNow() (Backup, error) {
+	info, err := call(x.b, "back up", func(s *app.Service) (app.BackupInfo, error) { return s.ManualBackup(x.b.ctx) })
+	if err != nil {
+		return Backup{}, err
+	}
+	if info.Name == "" {
+		return Backup{}, x.b.fail("back up", diary.Errorf(diary.EInvalid, "The diary is empty: there is nothing to back up yet."))
+	}
+	return Backup{Name: info.Name, Time: info.Time.UTC().Format(time.RFC3339), Size: info.Size, Reason: info.Reason}, nil
 }
 
 // RestoreBackup replaces the diary with the automatic backup called name,

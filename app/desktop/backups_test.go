@@ -34,12 +34,13 @@ func TestBackupsListAndRestoreFromSettings(t *testing.T) {
 	settings := &Settings{b}
 	var list []Backup
 	for range 300 { // the daily backup is made in the background
-		if list, _ = settings.Backups(); len(list) > 0 {
+		if list, _ = settings.Backups(); len(list) > 0 && list[0].Reason == "daily" {
 			break
 		}
 		waitABit()
 	}
-	if len(list) != 1 || list[0].Reason != "daily" || list[0].Size == 0 {
+	// The first session made its first backup; the start makes the day's.
+	if len(list) != 2 || list[0].Reason != "daily" || list[0].Size == 0 || list[1].Reason != "first" {
 		t.Fatalf("backups after the first start = %+v", list)
 	}
 	b.Close()
@@ -135,5 +136,25 @@ func TestRecoverFromTheBanner(t *testing.T) {
 	stats, err := entries.Stats()
 	if err != nil || stats.Entries <= 150 {
 		t.Errorf("after recovering: %+v, %v (want the backup's 150 and those written since)", stats, err)
+	}
+}
+
+func TestBackUpNowFromSettings(t *testing.T) {
+	b, _ := newBackend(t, t.TempDir())
+	b.Open()
+	settings := &Settings{b}
+	if _, err := settings.BackupNow(); uiErr(t, err).Code != "invalid" {
+		t.Errorf("an empty diary was backed up: %v", err)
+	}
+	if _, err := (&Entries{b}).Save(app.EntryInput{Title: "メモ", Body: "本文", Date: "2025-01-02"}); err != nil {
+		t.Fatal(err)
+	}
+	made, err := settings.BackupNow()
+	if err != nil || made.Reason != "manual" || made.Size == 0 {
+		t.Fatalf("BackupNow = %+v, %v", made, err)
+	}
+	list, _ := settings.Backups()
+	if len(list) == 0 || list[0] != made {
+		t.Errorf("the new backup is not listed first: %+v", list)
 	}
 }

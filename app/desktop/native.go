@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"runtime"
 	"strings"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
@@ -11,28 +12,35 @@ import (
 // and the file dialogs — in one language. The web UI has its own table
 // (frontend/src/lib/i18n.ts); these must follow the same language setting.
 type NativeText struct {
-	File, NewEntry, Import, Export, Backup, Quit string
-	View, Search, Timeline, Trash, Settings      string
-	Help, About                                  string
+	File, NewEntry, Import, Export, Backup, Quit  string
+	Edit, Undo, Redo, Cut, Copy, Paste, SelectAll string
+	View, Search, Timeline, Trash, Settings       string
+	Help, About                                   string
 	// Dialog titles and the file filters' names.
 	ImportTitle, ExportTitle, BackupTitle, DataFolderTitle, SyncFolderTitle string
 	Exports, AllFiles                                                       string
+	// The file dialogs' buttons (GTK; _ marks the access key).
+	DialogCancel, DialogOpen, DialogSave string
 }
 
 var nativeTexts = map[string]NativeText{
 	"ja": {
 		File: "ファイル", NewEntry: "新しい日記", Import: "読み込み…", Export: "書き出し…", Backup: "バックアップ…", Quit: "終了",
+		Edit: "編集", Undo: "元に戻す", Redo: "やり直す", Cut: "切り取り", Copy: "コピー", Paste: "貼り付け", SelectAll: "すべて選択",
 		View: "表示", Search: "検索", Timeline: "タイムライン", Trash: "ゴミ箱", Settings: "設定…",
 		Help: "ヘルプ", About: "バージョン情報",
 		ImportTitle: "日記を読み込む", ExportTitle: "書き出す", BackupTitle: "バックアップの保存先", DataFolderTitle: "データフォルダを選ぶ", SyncFolderTitle: "同期に使うフォルダを選ぶ",
 		Exports: "書き出したファイル", AllFiles: "すべてのファイル",
+		DialogCancel: "キャンセル(_C)", DialogOpen: "開く(_O)", DialogSave: "保存(_S)",
 	},
 	"en": {
 		File: "File", NewEntry: "New Entry", Import: "Import…", Export: "Export…", Backup: "Backup…", Quit: "Quit",
+		Edit: "Edit", Undo: "Undo", Redo: "Redo", Cut: "Cut", Copy: "Copy", Paste: "Paste", SelectAll: "Select All",
 		View: "View", Search: "Search", Timeline: "Timeline", Trash: "Trash", Settings: "Settings…",
 		Help: "Help", About: "About Tsuzuri",
 		ImportTitle: "Import entries", ExportTitle: "Export", BackupTitle: "Save a backup", DataFolderTitle: "Choose a data folder", SyncFolderTitle: "Choose a folder to sync through",
 		Exports: "Exports", AllFiles: "All files",
+		DialogCancel: "_Cancel", DialogOpen: "_Open", DialogSave: "_Save",
 	},
 }
 
@@ -63,7 +71,11 @@ type MenuActions struct {
 	Quit func()
 }
 
-// Menu is the application menu in lang.
+// menuOS is the system the menu is for (tests build the others').
+var menuOS = runtime.GOOS
+
+// Menu is the application menu in lang: ファイル, 編集 (with 設定, as
+// GNOME and Windows apps keep their preferences), 表示, ヘルプ.
 func Menu(lang string, do MenuActions) *menu.Menu {
 	t := Text(lang)
 	emit := func(name string) func(*menu.CallbackData) {
@@ -80,14 +92,34 @@ func Menu(lang string, do MenuActions) *menu.Menu {
 	file.AddText(t.Export, nil, emit("menu:export"))
 	file.AddText(t.Backup, nil, emit("menu:backup"))
 	file.AddSeparator()
+	if menuOS == "darwin" {
+		// macOS keeps Settings in the app menu's place for it, which a Wails
+		// v2 role menu cannot hold: it goes above Quit.
+		file.AddText(t.Settings, keys.CmdOrCtrl(","), emit("menu:settings"))
+		file.AddSeparator()
+	}
 	file.AddText(t.Quit, keys.CmdOrCtrl("q"), func(*menu.CallbackData) { do.Quit() })
-	m.Append(menu.EditMenu()) // copy and paste need it on macOS
+	if menuOS == "darwin" {
+		// The role menu is what gives text fields Cmd+C and Cmd+V on macOS.
+		m.Append(menu.EditMenu())
+	} else {
+		// Elsewhere the keys reach the page without a menu; these items have
+		// no accelerator, so a menu never takes Ctrl+C from a text field.
+		edit := m.AddSubmenu(t.Edit)
+		edit.AddText(t.Undo, nil, emit("menu:edit:undo"))
+		edit.AddText(t.Redo, nil, emit("menu:edit:redo"))
+		edit.AddSeparator()
+		edit.AddText(t.Cut, nil, emit("menu:edit:cut"))
+		edit.AddText(t.Copy, nil, emit("menu:edit:copy"))
+		edit.AddText(t.Paste, nil, emit("menu:edit:paste"))
+		edit.AddText(t.SelectAll, nil, emit("menu:edit:selectAll"))
+		edit.AddSeparator()
+		edit.AddText(t.Settings, keys.CmdOrCtrl(","), emit("menu:settings"))
+	}
 	view := m.AddSubmenu(t.View)
 	view.AddText(t.Search, keys.CmdOrCtrl("k"), emit("menu:search"))
 	view.AddText(t.Timeline, nil, emit("menu:timeline"))
 	view.AddText(t.Trash, nil, emit("menu:trash"))
-	view.AddSeparator()
-	view.AddText(t.Settings, keys.CmdOrCtrl(","), emit("menu:settings"))
 	// macOS also has the app menu's About panel (mac.AboutInfo in main.go).
 	help := m.AddSubmenu(t.Help)
 	help.AddText(t.About, nil, emit("menu:about"))
@@ -98,6 +130,20 @@ func Menu(lang string, do MenuActions) *menu.Menu {
 // when the UI language changes. It is optional: test shells have no menu.
 type LanguageFollower interface {
 	SetLanguage(lang string)
+}
+
+// ThemeFollower is a Shell whose native parts (the GTK menu bar) are drawn
+// dark or light with the UI. Optional, like LanguageFollower.
+type ThemeFollower interface {
+	SetDark(dark bool)
+}
+
+// SetDarkTheme is called by the UI with the theme it shows (the setting,
+// or the system's when it follows the system).
+func (x *System) SetDarkTheme(dark bool) {
+	if f, ok := x.b.shell.(ThemeFollower); ok {
+		f.SetDark(dark)
+	}
 }
 
 // lang is the language native dialogs use now.

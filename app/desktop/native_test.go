@@ -1,6 +1,7 @@
 package desktop
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -32,16 +33,39 @@ func TestMenuFollowsTheLanguage(t *testing.T) {
 		want []string
 	}{
 		{"ja", []string{"ファイル:", "新しい日記", "読み込み…", "書き出し…", "バックアップ…", "終了",
-			"表示:", "検索", "タイムライン", "ゴミ箱", "設定…", "ヘルプ:", "バージョン情報"}},
+			"編集:", "元に戻す", "やり直す", "切り取り", "コピー", "貼り付け", "すべて選択", "設定…",
+			"表示:", "検索", "タイムライン", "ゴミ箱", "ヘルプ:", "バージョン情報"}},
 		{"en", []string{"File:", "New Entry", "Import…", "Export…", "Backup…", "Quit",
-			"View:", "Search", "Timeline", "Trash", "Settings…", "Help:", "About Tsuzuri"}},
+			"Edit:", "Undo", "Redo", "Cut", "Copy", "Paste", "Select All", "Settings…",
+			"View:", "Search", "Timeline", "Trash", "Help:", "About Tsuzuri"}},
 		{"fr", []string{"File:", "New Entry", "Import…", "Export…", "Backup…", "Quit",
-			"View:", "Search", "Timeline", "Trash", "Settings…", "Help:", "About Tsuzuri"}},
+			"Edit:", "Undo", "Redo", "Cut", "Copy", "Paste", "Select All", "Settings…",
+			"View:", "Search", "Timeline", "Trash", "Help:", "About Tsuzuri"}},
 	} {
 		got := labels(Menu(tt.lang, MenuActions{Emit: func(string) {}, Quit: func() {}}))
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("menu in %q = %q, want %q", tt.lang, got, tt.want)
 		}
+	}
+}
+
+// On macOS the Edit menu is Wails' role menu (Cmd+C and Cmd+V in text
+// fields need it) and Settings is not under View.
+func TestMacMenuHasTheEditRole(t *testing.T) {
+	menuOS = "darwin"
+	defer func() { menuOS = runtime.GOOS }()
+	m := Menu("ja", MenuActions{Emit: func(string) {}, Quit: func() {}})
+	roles := 0
+	for _, top := range m.Items {
+		if top.Role == menu.EditMenuRole {
+			roles++
+		}
+	}
+	got := labels(m)
+	want := []string{"ファイル:", "新しい日記", "読み込み…", "書き出し…", "バックアップ…", "設定…", "終了",
+		"表示:", "検索", "タイムライン", "ゴミ箱", "ヘルプ:", "バージョン情報"}
+	if roles != 1 || !slices.Equal(got, want) {
+		t.Errorf("macOS menu: %d edit roles, %q; want 1 and %q", roles, got, want)
 	}
 }
 
@@ -59,7 +83,9 @@ func TestMenuItemsDoWhatTheySay(t *testing.T) {
 			}
 		}
 	}
-	want := []string{"menu:new-entry", "menu:import", "menu:export", "menu:backup", "menu:search", "menu:timeline", "menu:trash", "menu:settings", "menu:about"}
+	want := []string{"menu:new-entry", "menu:import", "menu:export", "menu:backup",
+		"menu:edit:undo", "menu:edit:redo", "menu:edit:cut", "menu:edit:copy", "menu:edit:paste", "menu:edit:selectAll", "menu:settings",
+		"menu:search", "menu:timeline", "menu:trash", "menu:about"}
 	if !slices.Equal(emitted, want) || !quit {
 		t.Errorf("clicks emitted %q (quit %v), want %q and quit", emitted, quit, want)
 	}
@@ -83,9 +109,28 @@ func TestLangFor(t *testing.T) {
 type followingShell struct {
 	*recorder
 	langs []string
+	darks []bool
 }
 
 func (f *followingShell) SetLanguage(lang string) { f.langs = append(f.langs, lang) }
+func (f *followingShell) SetDark(dark bool)       { f.darks = append(f.darks, dark) }
+
+// The GTK menu bar is drawn dark with the page, and the file dialogs'
+// buttons have Japanese labels (Wails gives GTK English ones).
+func TestNativeChromeFollowsTheThemeAndLanguage(t *testing.T) {
+	b, rec := newBackend(t, t.TempDir())
+	shell := &followingShell{recorder: rec}
+	b.shell = shell
+	(&System{b}).SetDarkTheme(true)
+	(&System{b}).SetDarkTheme(false)
+	if !slices.Equal(shell.darks, []bool{true, false}) {
+		t.Errorf("shell told dark = %v", shell.darks)
+	}
+	ja := Text("ja")
+	if ja.DialogCancel != "キャンセル(_C)" || ja.DialogOpen != "開く(_O)" || ja.DialogSave != "保存(_S)" {
+		t.Errorf("Japanese dialog buttons = %q %q %q", ja.DialogCancel, ja.DialogOpen, ja.DialogSave)
+	}
+}
 
 // Dialogs open in the language the UI shows, and switch when it does;
 // the shell (the app's menu) is told each time.

@@ -41,7 +41,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if sum.Path != "-" {
-		fmt.Fprintf(e.stdout, "exported %d entries to %s\n", sum.Entries, sum.Path)
+		fmt.Fprintf(e.stdout, "exported %s to %s\n", counted(sum.Entries, "entry", "entries"), sum.Path)
 	}
 	return nil
 }

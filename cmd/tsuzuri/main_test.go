@@ -97,6 +97,14 @@ func TestImportSearchExportRoundTrip(t *testing.T) {
 	}
 }
 
+func TestSearchSaysOneResultInTheSingular(t *testing.T) {
+	data := t.TempDir()
+	mustRun(t, data, "", "import", "testdata/notes.jsonl")
+	if out := mustRun(t, data, "", "search", "京都"); !strings.Contains(out, "1 result (") {
+		t.Fatalf("one hit is not counted as \"1 result\":\n%s", out)
+	}
+}
+
 func TestSearchReadsQueriesFromStdin(t *testing.T) {
 	data := t.TempDir()
 	mustRun(t, data, "", "import", "testdata/notes.jsonl")

@@ -46,7 +46,7 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "indexed %d entries\n", n)
+	fmt.Fprintf(e.stdout, "indexed %s\n", counted(n, "entry", "entries"))
 	return nil
 }
 

@@ -105,7 +105,7 @@ func writeSearchJSON(w io.Writer, res app.SearchResult) error {
 }
 
 func writeSearchText(w io.Writer, res app.SearchResult, terminal bool) {
-	fmt.Fprintf(w, "%d results (%.1f ms)\n", res.Total, res.TookMS)
+	fmt.Fprintf(w, "%s (%.1f ms)\n", counted(res.Total, "result", "results"), res.TookMS)
 	if res.Suggestion != "" {
 		fmt.Fprintf(w, "No entry has it as typed. Did you mean: %s\n", res.Suggestion)
 	}
@@ -130,4 +130,12 @@ func snippetText(snippet string, terminal bool) string {
 	}
 	s := strings.NewReplacer("<mark>", open, "</mark>", close).Replace(snippet)
 	return oneLine(html.UnescapeString(s))
+}
+
+// counted is n with its noun in the singular when n is 1.
+func counted[N ~int | ~uint64](n N, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }

@@ -44,7 +44,6 @@ export const tests = [
 
     let bridge = await startBridge(diary)
     try {
-      page.on('dialog', (d) => d.accept())
       await page.goto(bridge.url)
       const search = page.getByRole('searchbox', { name: '検索' })
       await search.fill('after')
@@ -55,6 +54,11 @@ export const tests = [
       await row.waitFor()
       await page.screenshot({ path: join(out, 'e2e-backups-list.png') })
       await row.getByRole('button', { name: 'この時点に戻す' }).click()
+      // The app's own dialog asks, in Japanese, not the webview's confirm().
+      const ask = page.getByRole('alertdialog')
+      await ask.getByText('のバックアップで日記を置き換えます').waitFor()
+      await ask.getByRole('button', { name: 'キャンセル' }).waitFor()
+      await ask.getByRole('button', { name: 'この時点に戻す' }).click()
       await page.getByText('のバックアップに戻しました').waitFor()
       // The backup made before the restore is listed too.
       await page.locator('.backups li', { hasText: '復元前' }).waitFor()
@@ -70,6 +74,7 @@ export const tests = [
       await bar.waitFor({ timeout: 30_000 })
       await page.screenshot({ path: join(out, 'e2e-backups-damaged.png') })
       await bar.getByRole('button', { name: '最新のバックアップに戻す' }).click()
+      await page.getByRole('alertdialog').getByRole('button', { name: 'この時点に戻す' }).click()
       await bar.waitFor({ state: 'detached', timeout: 30_000 })
       await page.getByRole('searchbox', { name: '検索' }).fill('before 299')
       await page.locator('.hit', { hasText: '勉強会メモ before 299' }).waitFor({ timeout: 60_000 })

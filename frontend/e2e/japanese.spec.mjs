@@ -217,6 +217,8 @@ export const tests = [
   ['at 720 px the toolbar keeps every word whole, with tooltips', async ({ page, url, out }) => {
     await page.setViewportSize({ width: 720, height: 600 })
     await page.goto(url)
+    // At 720 px the list is a drawer beside the toolbar's ☰.
+    await page.getByRole('button', { name: '日記の一覧' }).click()
     await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).click()
     await page.getByLabel('タイトル').waitFor()
     const buttons = page.locator('header nav button')

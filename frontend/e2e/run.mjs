@@ -59,6 +59,12 @@ try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' })
       const errors = []
       page.on('pageerror', (e) => errors.push(String(e)))
+      // The webview's confirm/alert/prompt is a raw browser box titled with
+      // the page's address and labelled in English: the app never uses one.
+      page.on('dialog', (d) => {
+        errors.push(`a native ${d.type()} dialog opened: ${d.message()}`)
+        d.dismiss().catch(() => {})
+      })
       const started = Date.now()
       try {
         await fn({ page, url, out, startBridge, root })

@@ -54,14 +54,14 @@ export interface ImportSummary {
   LocalHosts: string[] | null
 }
 /** RevisionInfo is an earlier version of an entry; Number counts up per entry. */
-export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Title: string; Date: string; Tags: string[] | null }
+export interface RevisionInfo { Number: number; SavedAt: string; RecordedAt: string; Size: number; Chars: number; Title: string; Date: string; Tags: string[] | null }
 export interface Revision extends RevisionInfo { Body: string }
 export interface ExportRequest { Format: string; Dest: string; IDs: string[] }
 export interface ExportSummary { Entries: number; Path: string }
 export interface Settings { Theme: 'system' | 'light' | 'dark'; Language: '' | 'ja' | 'en'; EditorFontSize: number; DataDir: string }
 export interface Salvaged { FromDamaged: number; FromBackup: number; Unreadable: number; Report: string; Status: Status }
 export interface Status { Ready: boolean; Code: string; Message: string; DataDir: string; Damaged?: string }
-export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' }
+export interface Backup { Name: string; Time: string; Size: number; Reason: 'daily' | 'import' | 'restore' | 'migration' | 'damaged' | 'manual' | 'first' }
 
 /** SyncDevice is another computer seen in the sync folder. */
 export interface SyncDevice { id: string; host: string; alias: string; lastSeen: string; clockAheadMs: number }
@@ -224,6 +224,7 @@ export const api = {
     chooseDataFolder: () => invoke<string>('Settings', 'ChooseDataFolder'),
     backups: () => invoke<Backup[]>('Settings', 'Backups'),
     restoreBackup: (name: string) => invoke<Status>('Settings', 'RestoreBackup', name),
+    backupNow: () => invoke<Backup>('Settings', 'BackupNow'),
     recover: (backup: string) => invoke<Salvaged>('Settings', 'Recover', backup),
   },
   sync: {
@@ -243,6 +244,7 @@ export const api = {
     openURL: (url: string) => invoke<void>('System', 'OpenURL', url),
     locale: () => invoke<string>('System', 'Locale'),
     setLanguage: (lang: 'ja' | 'en') => invoke<void>('System', 'SetLanguage', lang),
+    setDarkTheme: (dark: boolean) => invoke<void>('System', 'SetDarkTheme', dark),
     readyToClose: () => invoke<void>('System', 'ReadyToClose'),
     version: () => invoke<string>('System', 'Version'),
   },

@@ -1,11 +1,12 @@
 // Restoring an automatic backup, from Settings, the damaged-diary banner
 // and the start screen alike: always after the person confirms.
 import { api, type Backup, type Status } from './api'
-import { t, notify, fail, ui } from './state.svelte'
+import { t, notify, fail, ui, ask } from './state.svelte'
 import type { MessageKey } from './i18n'
+import { englishLocale, formatDateTime } from './dates'
 
 export function backupDate(b: Backup): string {
-  return new Date(b.Time).toLocaleString(ui.lang === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' })
+  return formatDateTime(b.Time, ui.lang, englishLocale(ui.systemLocale))
 }
 
 export function backupSize(b: Backup): string {
@@ -18,6 +19,8 @@ const reasonKeys: Record<Backup['Reason'], MessageKey> = {
   restore: 'backupRestore',
   migration: 'backupMigration',
   damaged: 'backupDamaged',
+  manual: 'backupManual',
+  first: 'backupFirst',
 }
 
 export function backupReason(b: Backup): string {
@@ -27,7 +30,7 @@ export function backupReason(b: Backup): string {
 /** restoreBackup asks, then restores; it returns the new status, or null. */
 export async function restoreBackup(b: Backup): Promise<Status | null> {
   const date = backupDate(b)
-  if (!confirm(t('confirmRestoreBackup', { date }))) return null
+  if (!(await ask(t('confirmRestoreBackup', { date }), t('restoreBackup')))) return null
   try {
     const status = await api.settings.restoreBackup(b.Name)
     notify(t('backupRestored', { date }))

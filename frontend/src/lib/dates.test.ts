@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { englishLocale, formatDate, formatShortDate, parseDate, weekday } from './dates'
+import { englishLocale, formatDate, formatDateTime, formatShortDate, parseDate, weekday } from './dates'
 import { doubledMarker } from './markdown-lists'
 
 describe('dates', () => {
@@ -14,6 +14,14 @@ describe('dates', () => {
     expect(formatDate('not a date', 'ja')).toBe('not a date')
   })
 
+  it('shows a moment in the same style as a day, one style per language', () => {
+    const moment = new Date(2026, 11, 4, 9, 5)
+    expect(formatDateTime(moment, 'ja')).toBe('2026/12/04（金） 09:05')
+    const en = formatDateTime(moment, 'en', 'en-US')
+    expect(en.startsWith(formatDate('2026-12-04', 'en', 'en-US')), en).toBe(true)
+    expect(en).toMatch(/9:05/)
+  })
+
   it('takes English dates in the system’s English locale only', () => {
     expect(englishLocale('en_GB.UTF-8')).toBe('en-GB')
     expect(englishLocale('ja-JP')).toBe('en-US')
@@ -24,6 +32,14 @@ describe('dates', () => {
     for (const typed of ['2024-07-03', '2024/7/3', '2024.7.3', '2024/07/03（水）', '２０２４／７／３', '2024年7月3日', ' 2024-7-03 ']) {
       expect(parseDate(typed), typed).toBe('2024-07-03')
     }
+  })
+
+  it('reads the dates an input method types (mozc with the IME on)', () => {
+    for (const typed of ['２０２５・１１・２８', '２０２５－１１－２８', '２０２５／１１／２８', '2025年11月28日', '２０２５年１１月２８日',
+      '２０２５ー１１ー２８', '2025ー11ー28', '２０２５．１１．２８', '2025−11−28', '２０２５/１１/２８（金）']) {
+      expect(parseDate(typed), typed).toBe('2025-11-28')
+    }
+    expect(parseDate('２０２５・１１・３１')).toBeNull()
   })
 
   it('refuses what is not a real day', () => {

@@ -26,6 +26,21 @@ export function formatDate(iso: string, lang: Lang, locale = 'en-US'): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
 }
 
+/**
+ * formatDateTime shows a moment (a saved version, a backup) in local time
+ * in the same style as formatDate: 2026/12/04（金） 09:05, or
+ * Fri, Dec 4, 2026, 9:05 AM in the locale's order.
+ */
+export function formatDateTime(moment: string | number | Date, lang: Lang, locale = 'en-US'): string {
+  const d = new Date(moment)
+  if (Number.isNaN(d.getTime())) return String(moment)
+  const pad = (n: number) => String(n).padStart(2, '0')
+  if (lang === 'ja') {
+    return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}（${jaWeekdays[d.getDay()]}） ${pad(d.getHours())}:${pad(d.getMinutes())}`
+  }
+  return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d)
+}
+
 /** formatShortDate is a date within a list grouped by month: 7/3（水） or Jul 3. */
 export function formatShortDate(iso: string, lang: Lang, locale = 'en-US'): string {
   const d = utc(iso)
@@ -42,11 +57,18 @@ export function weekday(iso: string, lang: Lang, locale = 'en-US'): string {
   return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(d)
 }
 
+// What an input method makes of the separator keys: mozc turns / into ・
+// or ／ and - into － or ー; NFKC folds the full-width forms but leaves
+// the middle dot, the long-vowel mark and the dashes as they are.
+const separator = '[-/.\\s\u30fb\u30fc\u2010-\u2015\u2212\uff70年月]'
+const typedDate = new RegExp(`^(\\d{4})\\s*${separator}\\s*(\\d{1,2})\\s*${separator}\\s*(\\d{1,2})$`)
+
 /**
  * parseDate reads a typed date — 2024-07-03, 2024/7/3, 2024.7.3,
- * 2024年7月3日, full-width digits, or a date as formatDate shows it
- * (2024/07/03（水）) — and returns it as YYYY-MM-DD, or null when it is not
- * a real day.
+ * 2024年7月3日, full-width digits and the separators an input method
+ * types (２０２４・７・３, ２０２４ー７ー３), or a date as formatDate shows
+ * it (2024/07/03（水）) — and returns it as YYYY-MM-DD, or null when it is
+ * not a real day.
  */
 export function parseDate(input: string): string | null {
   const text = input
@@ -54,7 +76,7 @@ export function parseDate(input: string): string | null {
     .trim()
     .replace(/\s*\(.*\)\s*$/, '') // a weekday in brackets, as shown
     .replace(/日$/, '')
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})$/.exec(text)
+  const m = typedDate.exec(text)
   if (!m) return null
   const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`
   return utc(iso) ? iso : null

@@ -25,7 +25,27 @@ export const ui = $state({
   // Entries in conflict after the last sync pass, for badges on lists
   // that do not carry it (search results).
   conflicts: [] as string[],
+  layout: 'wide' as Layout,
+  // Narrow windows: the list is a drawer over the editor, open or not.
+  drawer: false,
 })
+
+/**
+ * Layout is how many columns the window has room for: wide shows the list,
+ * the editor and the preview side by side; medium the list and the editor
+ * or the preview (a toggle); narrow the editor or the preview, with the
+ * list in a drawer.
+ */
+export type Layout = 'wide' | 'medium' | 'narrow'
+
+// Three columns need the list (280), an editor of some 30 characters a
+// line and a preview as wide; two need the list and one of them.
+export const wideFrom = 1100
+export const mediumFrom = 760
+
+export function layoutFor(width: number): Layout {
+  return width >= wideFrom ? 'wide' : width >= mediumFrom ? 'medium' : 'narrow'
+}
 
 /**
  * applyLanguage shows the UI in the language setting ('' follows the
@@ -40,6 +60,33 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(ui.lang, key, params)
 }
 
+/** Question is what the app's own confirm dialog asks; ask() answers it. */
+export interface Question { id: number; message: string; confirmLabel: string; answer: (yes: boolean) => void }
+export const questions = $state<Question[]>([])
+let nextQuestion = 1
+
+/**
+ * ask shows the app's own confirm dialog (never the webview's confirm(),
+ * which WebKitGTK titles with the page's address and labels in English)
+ * and resolves with the answer.
+ */
+export function ask(message: string, confirmLabel: string): Promise<boolean> {
+  const id = nextQuestion++
+  return new Promise((resolve) => {
+    questions.push({
+      id,
+      message,
+      confirmLabel,
+      answer: (yes) => {
+        // By id: the list holds proxies of what was pushed.
+        const i = questions.findIndex((x) => x.id === id)
+        if (i >= 0) questions.splice(i, 1)
+        resolve(yes)
+      },
+    })
+  })
+}
+
 /** ToastAction is a button on a toast: Undo after a delete, Copy a link. */
 export interface ToastAction { label: string; run: () => void }
 export interface Toast { id: number; kind: 'info' | 'error'; text: string; action?: ToastAction }
@@ -52,8 +99,9 @@ export function notify(text: string, kind: Toast['kind'] = 'info', action?: Toas
   if (!action && toasts.some((x) => x.text === text && x.kind === kind && !x.action)) return
   const id = nextToast++
   toasts.push({ id, kind, text, action })
-  // A toast that offers something stays long enough to take it.
-  setTimeout(() => dismiss(id), action ? 15000 : kind === 'error' ? 8000 : 4000)
+  // A toast that offers something stays long enough to take it, and
+  // every toast goes (the × closes one sooner).
+  setTimeout(() => dismiss(id), action ? 10000 : kind === 'error' ? 8000 : 4000)
 }
 
 export function dismiss(id: number): void {
@@ -119,6 +167,7 @@ export async function openLink(href: string | null): Promise<void> {
 }
 
 export function openEntry(id: string, terms: string[] = []): void {
+  ui.drawer = false // the entry is what the person wants to see now
   ui.openId = id
   ui.highlightTerms = terms
   ui.editorKey++
