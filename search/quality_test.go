@@ -105,6 +105,9 @@ func TestDevQueryQuality(t *testing.T) {
 			}
 		}
 	})
+	t.Run("recall2", func(t *testing.T) {
+		evaluate(t, ix, filepath.Join(dir, "dev-recall2.jsonl"))
+	})
 }
 
 // evaluate runs the queries of a query file and scores the top ten.
