@@ -492,6 +492,9 @@ const maxGramsPerRun = 24
 // first; the disjunction only scores, as any one of its parts (a word of a
 // compound) matches more than the term. nil if t has nothing searchable.
 func termQuery(t Term) query.Query {
+	if t.Tag {
+		return term(fieldTag, t.Text, 1)
+	}
 	text := textQuery(fieldText, t.Text)
 	if text == nil {
 		return nil

@@ -65,6 +65,9 @@ func (e *expander) spellings(t Term) []candidate {
 		}
 	}
 	e.composeLoanwords(f, segs, c)
+	if k := kanaOfOtherKind(f); k != "" {
+		c.add(k)
+	}
 	e.compounds(t, f, segs, c)
 	e.okurigana(f, segs, c)
 	for _, s := range segs {
@@ -73,7 +76,15 @@ func (e *expander) spellings(t Term) []candidate {
 				c.add(f[:s.start] + w + f[s.end:])
 			}
 		}
+		if s.kind == segKatakana && fuzzyLength(s.text) && e.v.docFreq(fieldWord, s.text) == 0 && len(e.v.startingWith(fieldWord, s.text, 1)) == 0 {
+			for _, w := range e.soundsLike(s.text) {
+				c.add(f[:s.start] + w + f[s.end:])
+			}
+		}
 		if s.kind == segLatin && e.v.docFreq(fieldText, s.text) == 0 {
+			for _, w := range e.soundsLike(s.text) {
+				c.add(f[:s.start] + w + f[s.end:])
+			}
 			e.splitLoanword(f, s, c)
 			if kana, ok := romajiToKana(s.text); ok && utf8.RuneCountInString(kana) >= 3 {
 				for _, w := range e.readingWords(kana) {
@@ -579,6 +590,17 @@ func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' }
 // its most used way, or nil variants when the round has nothing to try.
 func (e *expander) spellingRound(q Query) (Query, []string, string) {
 	out, terms, suggestion := e.alternatives(q, e.spellings)
+	// A word that is one of the diary's tags finds the entries tagged so,
+	// even where their text never writes it.
+	for i, clause := range q.Must {
+		if len(clause) != 1 || clause[0].Phrase {
+			continue
+		}
+		if tag := foldTag(clause[0].Text); tag != "" && e.v.docFreq(fieldTag, tag) > 0 {
+			out.Must[i] = append(out.Must[i], Term{Text: tag, Tag: true})
+			terms = append(terms, tag)
+		}
+	}
 	// Two words typed apart that the diary writes as one (security hub,
 	// SecurityHub): the glued word satisfies both.
 	for i := 0; i+1 < len(q.Must); i++ {
