@@ -159,6 +159,10 @@ const (
 // out words: two would match half the diary's short words.
 const minSkeleton = 3
 
+// specificSkeleton is how many consonants make a sound specific enough to
+// try on a word the diary also writes as typed.
+const specificSkeleton = 5
+
 // soundPattern is a regular expression for the terms of the other script
 // with skeleton sk; toKana writes it in katakana. A final r may go
 // unwritten in katakana (elevator, エレベーター).
@@ -173,6 +177,11 @@ func soundPattern(sk string, toKana bool) string {
 		alt, ok := spell[sk[i]]
 		if !ok {
 			return ""
+		}
+		if !toKana && sk[i] == 'k' && i+1 < len(sk) && sk[i+1] == 's' {
+			// ks is also one letter: リダックス, redux.
+			alt = "(x|(k|c|ck)+" + fill + "(s|z))"
+			i++
 		}
 		b.WriteString(alt)
 		if toKana && i == len(sk)-1 && sk[i] == 'r' {
@@ -213,7 +222,7 @@ func (e *expander) soundsLike(w string) []string {
 		if toKana {
 			other = kanaSkeleton(t)
 		}
-		if other != sk && !(toKana && strings.HasSuffix(sk, "r") && other == sk[:len(sk)-1]) {
+		if !sameSound(sk, other) {
 			continue
 		}
 		out = append(out, candidate{t, e.v.docFreq(field, t)})
@@ -226,6 +235,179 @@ func (e *expander) soundsLike(w string) []string {
 	return words
 }
 
+// sameSound compares skeletons, where katakana writes ch and sh alike
+// (Gavroche, ガヴローシュ) and may leave a final r unwritten (elevator,
+// エレベーター).
+func sameSound(a, b string) bool {
+	norm := func(s string) string { return strings.ReplaceAll(s, "c", "s") }
+	a, b = norm(a), norm(b)
+	return a == b || strings.TrimSuffix(a, "r") == strings.TrimSuffix(b, "r")
+}
+
 func isKatakanaWord(s string) bool {
 	return utf8.RuneCountInString(s) >= 2 && strings.IndexFunc(s, func(r rune) bool { return !isKatakana(r) && r != longVowel }) < 0
+}
+
+// Acronyms and initialisms: SLC for Salt Lake City, CoC for Code of
+// Conduct, OTel for OpenTelemetry. The word view holds every two adjacent
+// words of the diary, so the words an acronym's letters start can be
+// followed pair by pair through the index's dictionary.
+
+// maxAcronymLetters bounds what is read as an acronym: longer all-capital
+// words are names (NASDAQ) more often than a diary's initials.
+const maxAcronymLetters = 6
+
+// maxExpansions bounds the phrases followed at each letter.
+const maxExpansions = 24
+
+// acronymChunks reads a typed word as an acronym: each letter the start of
+// a word (SLC, CoC), and, where it is camel case, each capital with the
+// small letters after it the start of a word (OTel: o…, tel…). nil if the
+// word is no acronym: three letters or more, two of them capitals, ASCII
+// letters only. Two letters (DB, UI) start too many pairs of words to say
+// anything.
+func acronymChunks(typed string) [][]string {
+	if len(typed) < 2 || len(typed) > maxAcronymLetters*2 {
+		return nil
+	}
+	upper := 0
+	for i := 0; i < len(typed); i++ {
+		c := typed[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= 'a' && c <= 'z':
+		default:
+			return nil
+		}
+	}
+	if upper < 2 || len(typed) < 3 || typed[0] < 'A' || typed[0] > 'Z' {
+		return nil
+	}
+	var out [][]string
+	if len(typed) <= maxAcronymLetters {
+		letters := make([]string, len(typed))
+		for i := range typed {
+			letters[i] = strings.ToLower(typed[i : i+1])
+		}
+		out = append(out, letters)
+	}
+	if upper < len(typed) {
+		var camel []string
+		for i := 0; i < len(typed); {
+			j := i + 1
+			for j < len(typed) && typed[j] >= 'a' && typed[j] <= 'z' {
+				j++
+			}
+			camel = append(camel, strings.ToLower(typed[i:j]))
+			i = j
+		}
+		out = append(out, camel)
+	}
+	return out
+}
+
+// expandAcronym lists what the diary's words spell out of an acronym's
+// chunks: adjacent words it writes (salt lake city), and one word whose
+// parts start with the chunks in order (opentelemetry).
+func (e *expander) expandAcronym(chunks []string) []string {
+	const word = "[a-z0-9]*"
+	var out []string
+	// One word, from camel case whose last part is spelled out: OTel →
+	// opentelemetry (single letters would start half the diary's words).
+	if len(chunks) >= 2 && len(chunks[len(chunks)-1]) > 1 {
+		var b strings.Builder
+		for _, c := range chunks {
+			b.WriteString(c + word)
+		}
+		for _, t := range e.v.matching(fieldText, b.String(), maxExpansions) {
+			if isLatinText(t) && !strings.Contains(t, " ") {
+				out = append(out, t)
+			}
+		}
+	}
+	// Adjacent words, pair by pair: s… l…, then lake c…. A name's words
+	// keep together: what counts is how often they stand side by side
+	// against how often each stands anywhere (salt lake: always; you
+	// should: a sliver of the entries with "you"), for its loosest pair.
+	type phrase struct {
+		text string
+		bond float64
+	}
+	var phrases []phrase
+	for _, p := range e.v.matching(fieldWord, chunks[0]+word+" "+chunks[1]+word, maxFirstPairs) {
+		phrases = append(phrases, phrase{p, e.bond(p)})
+	}
+	for _, c := range chunks[2:] {
+		var next []phrase
+		for _, p := range phrases {
+			last := p.text[strings.LastIndexByte(p.text, ' ')+1:]
+			for _, pair := range e.v.startingWith(fieldWord, last+" "+c, 8) {
+				if strings.Count(pair, " ") == 1 && isLatinText(pair) {
+					next = append(next, phrase{p.text + pair[len(last):], min(p.bond, e.bond(pair))})
+				}
+			}
+		}
+		phrases = next
+	}
+	sort.SliceStable(phrases, func(i, j int) bool { return phrases[i].bond > phrases[j].bond })
+	for _, p := range phrases[:min(len(phrases), 2)] {
+		if isLatinText(p.text) {
+			out = append(out, p.text)
+		}
+	}
+	return out
+}
+
+// bond is how often the two words of pair stand together, against how
+// often the rarer of them stands anywhere: 1 for words only ever together.
+func (e *expander) bond(pair string) float64 {
+	a, b, _ := strings.Cut(pair, " ")
+	n := min(e.v.docFreq(fieldText, a), e.v.docFreq(fieldText, b))
+	if n == 0 {
+		return 0
+	}
+	return float64(e.v.docFreq(fieldWord, pair)) / float64(n)
+}
+
+// maxFirstPairs bounds the word pairs an acronym's first two letters
+// start; each is followed through the dictionary once per further letter.
+const maxFirstPairs = 1000
+
+// initials is the acronym of two or more Latin words (hot module
+// replacement → hmr), or "".
+func initials(words []string) string {
+	var b strings.Builder
+	for _, w := range words {
+		if w == "" || !isASCIILetter(w[0]) {
+			return ""
+		}
+		b.WriteByte(w[0])
+	}
+	return b.String()
+}
+
+// clipped lists the diary's kanji words that a two- or three-kanji word
+// is clipped from, taking the first kanji of each part in order (普選 for
+// 普通選挙, 高女 for 高等女学校).
+func (e *expander) clipped(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 2 || len(rs) > 3 {
+		return nil
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		b.WriteRune(r)
+		if i < len(rs)-1 {
+			b.WriteString(".{1,3}")
+		}
+	}
+	b.WriteString(".{0,3}")
+	var out []string
+	for _, t := range e.v.matching(fieldWord, b.String(), maxExpansions) {
+		if strings.IndexFunc(t, func(r rune) bool { return !isHan(r) }) < 0 {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -157,7 +157,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer v.close()
-	e := &expander{v: v, synonyms: ix.synonyms(), typed: cleanQuery(req.Query)}
+	e := &expander{v: v, synonyms: ix.synonyms(), typed: cleanQuery(req.Query), phrases: map[string]bool{}}
 	before := res.Total
 	for _, round := range []func(Query) (Query, []string, string){e.spellingRound, e.typoRound, e.partsRound} {
 		if err := ctx.Err(); err != nil {

@@ -42,6 +42,9 @@ type expander struct {
 	v        *vocabulary
 	synonyms Synonyms
 	typed    string // the query as typed, to suggest a correction of
+	// phrases are variants whose words must stand together: the words
+	// an acronym stands for.
+	phrases map[string]bool
 }
 
 // candidate is a way to write a query word and how often the diary has it.
@@ -68,6 +71,24 @@ func (e *expander) spellings(t Term) []candidate {
 	if k := kanaOfOtherKind(f); k != "" {
 		c.add(k)
 	}
+	// What the dictionaries know an acronym for (DoS), where the diary
+	// writes it, beats a guess.
+	acronym := acronymChunks(strings.TrimSpace(t.Text))
+	if acronym != nil && !slices.ContainsFunc(e.wordVariants(f), func(w string) bool { return e.v.textFreq(Fold(w)) > 0 }) {
+		for _, chunks := range acronym {
+			for _, w := range e.expandAcronym(chunks) {
+				if strings.Contains(w, " ") {
+					e.phrases[w] = true
+				}
+				c.add(w)
+			}
+		}
+	}
+	if len(segs) == 1 && segs[0].kind == segKanji && e.v.docFreq(fieldWord, f) == 0 {
+		for _, w := range e.clipped(f) {
+			c.add(w)
+		}
+	}
 	e.compounds(t, f, segs, c)
 	e.okurigana(f, segs, c)
 	for _, s := range segs {
@@ -81,10 +102,15 @@ func (e *expander) spellings(t Term) []candidate {
 				c.add(f[:s.start] + w + f[s.end:])
 			}
 		}
-		if s.kind == segLatin && e.v.docFreq(fieldText, s.text) == 0 {
+		// A loanword the diary writes in katakana, even where it writes
+		// the English elsewhere (dropdown, ドロップダウン), if its sound is
+		// specific enough not to stand for other words too.
+		if s.kind == segLatin && acronym == nil && (len(latinSkeleton(s.text)) >= specificSkeleton || e.v.docFreq(fieldText, s.text) == 0) {
 			for _, w := range e.soundsLike(s.text) {
 				c.add(f[:s.start] + w + f[s.end:])
 			}
+		}
+		if s.kind == segLatin && e.v.docFreq(fieldText, s.text) == 0 {
 			e.splitLoanword(f, s, c)
 			if kana, ok := romajiToKana(s.text); ok && utf8.RuneCountInString(kana) >= 3 {
 				for _, w := range e.readingWords(kana) {
@@ -615,6 +641,31 @@ func (e *expander) spellingRound(q Query) (Query, []string, string) {
 			terms = append(terms, glued)
 		}
 	}
+	// Words typed one after another that the diary writes as their
+	// initials (hot module replacement, HMR): the acronym satisfies all.
+	for i := 0; i < len(q.Must); i++ {
+		var words []string
+		for j := i; j < len(q.Must) && j-i < maxAcronymLetters; j++ {
+			c := q.Must[j]
+			w := ""
+			if len(c) == 1 && !c[0].Phrase {
+				w = singleWord(c[0].Text)
+			}
+			if w == "" || !isLatinText(w) {
+				break
+			}
+			words = append(words, w)
+			if len(words) < 2 {
+				continue
+			}
+			if acr := initials(words); acr != "" && e.v.docFreq(fieldText, acr) > 0 {
+				for k := i; k <= j; k++ {
+					out.Must[k] = append(out.Must[k], Term{Text: acr})
+				}
+				terms = append(terms, acr)
+			}
+		}
+	}
 	return out, terms, suggestion
 }
 
@@ -632,7 +683,7 @@ func (e *expander) alternatives(q Query, find func(Term) []candidate) (Query, []
 		for _, t := range clause {
 			cands := find(t)
 			for _, c := range cands {
-				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase})
+				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase || e.phrases[c.text]})
 				terms = append(terms, c.text)
 			}
 			// Only words the diary never has are corrected; the rest of
