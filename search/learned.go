@@ -83,7 +83,11 @@ func latinSkeleton(w string) string {
 		case two("ph"):
 			b = append(b, 'f')
 			i++
-		case two("th"), two("sh"):
+		case two("th"):
+			// Katakana writes th as s (スレッド) or t (テーマ).
+			b = append(b, 'T')
+			i++
+		case two("sh"):
 			b = append(b, 's')
 			i++
 		case two("ch"):
@@ -139,11 +143,13 @@ func collapse(b []byte) []byte {
 // anything a skeleton leaves out around it.
 var (
 	latinSpellings = map[byte]string{
+		'T': "(th|t|s)",
 		'k': "(k|c|ck|q|qu|ch|x|kh)", 'g': "(g|gh|gu)", 's': "(s|c|z|x|th|sh|sc|ts)", 'j': "(j|g|dg|z|s)",
 		't': "(t|th|d)", 'c': "(ch|tch|t|ti)", 'd': "(d|th)", 'n': "(n|m|kn|gn)", 'f': "(f|ph|h|v|wh)",
 		'b': "(b|v)", 'p': "(p)", 'r': "(r|l)",
 	}
 	kanaSpellings = map[byte]string{
+		'T': "[サシスセソザジズゼゾタチツテト]",
 		'k': "[カキクケコ]", 'g': "[ガギグゲゴ]", 's': "[サシスセソザジズゼゾツ]", 'j': "[ジヂガギグゲゴ]",
 		'c': "[チシキツ]", 't': "[タチツテト]", 'd': "[ダヂヅデドジ]", 'n': "[ナニヌネノンマミムメモ]",
 		'f': "[ハヒフヘホ]", 'b': "[バビブベボヴ]", 'p': "[パピプペポ]", 'r': "[ラリルレロ]",
@@ -155,8 +161,8 @@ const (
 	kanaFill  = "[アイウエオァィゥェォャュョヤユヨワヲッー]*"
 )
 
-// minSkeleton is the fewest consonants a word needs for its sound to pick
-// out words: two would match half the diary's short words.
+// minSkeleton is the fewest consonants a word needs for its sound alone to
+// pick out words; with two, its vowels must agree as well.
 const minSkeleton = 3
 
 // specificSkeleton is how many consonants make a sound specific enough to
@@ -205,7 +211,7 @@ func (e *expander) soundsLike(w string) []string {
 	if toKana {
 		sk, field = latinSkeleton(w), fieldWord
 	}
-	if len(sk) < minSkeleton {
+	if len(sk) < 2 {
 		return nil
 	}
 	pattern := soundPattern(sk, toKana)
@@ -225,6 +231,15 @@ func (e *expander) soundsLike(w string) []string {
 		if !sameSound(sk, other) {
 			continue
 		}
+		if len(sk) < minSkeleton {
+			kv, lv := kanaVowels(w), latinVowels(t)
+			if toKana {
+				kv, lv = kanaVowels(t), latinVowels(w)
+			}
+			if kv != lv {
+				continue
+			}
+		}
 		out = append(out, candidate{t, e.v.docFreq(field, t)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].freq > out[j].freq })
@@ -241,7 +256,62 @@ func (e *expander) soundsLike(w string) []string {
 func sameSound(a, b string) bool {
 	norm := func(s string) string { return strings.ReplaceAll(s, "c", "s") }
 	a, b = norm(a), norm(b)
-	return a == b || strings.TrimSuffix(a, "r") == strings.TrimSuffix(b, "r")
+	if len(a) > 1 && len(b) > 1 {
+		a, b = strings.TrimSuffix(a, "r"), strings.TrimSuffix(b, "r")
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if x != y && !(x == 'T' && (y == 't' || y == 's')) && !(y == 'T' && (x == 't' || x == 's')) {
+			return false
+		}
+	}
+	return true
+}
+
+// kanaVowels and latinVowels are the vowels of a word in order, which
+// must agree too where a skeleton has only two consonants (ピニア, pinia;
+// not open).
+func kanaVowels(w string) string {
+	cols := []struct{ kana, v string }{
+		{"アカサタナハマヤラワガザダバパ", "a"}, {"イキシチニヒミリギジヂビピ", "i"},
+		{"ウクスツヌフムユルグズヅブプヴ", "u"}, {"エケセテネヘメレゲゼデベペ", "e"}, {"オコソトノホモヨロヲゴゾドボポ", "o"},
+		{"ァャ", "A"}, {"ィ", "I"}, {"ゥュ", "U"}, {"ェ", "E"}, {"ォョ", "O"},
+	}
+	var b []byte
+	for _, r := range w {
+		for _, c := range cols {
+			if strings.ContainsRune(c.kana, r) {
+				if c.v[0] < 'a' { // a small kana changes the vowel before it
+					if len(b) > 0 {
+						b = b[:len(b)-1]
+					}
+					b = append(b, c.v[0]+'a'-'A')
+				} else {
+					b = append(b, c.v[0])
+				}
+				break
+			}
+		}
+	}
+	return string(b)
+}
+
+func latinVowels(w string) string {
+	var b []byte
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; c {
+		case 'a', 'e', 'i', 'o', 'u':
+			b = append(b, c)
+		case 'y':
+			if i > 0 {
+				b = append(b, 'i')
+			}
+		}
+	}
+	return string(b)
 }
 
 func isKatakanaWord(s string) bool {
@@ -347,6 +417,18 @@ func (e *expander) expandAcronym(chunks []string) []string {
 					next = append(next, phrase{p.text + pair[len(last):], min(p.bond, e.bond(pair))})
 				}
 			}
+			// Small words go without a letter: Windows Subsystem for Linux.
+			for _, small := range acronymSkips {
+				if e.v.docFreq(fieldWord, last+" "+small) == 0 {
+					continue
+				}
+				bond := min(p.bond, e.bond(last+" "+small))
+				for _, pair := range e.v.startingWith(fieldWord, small+" "+c, 8) {
+					if strings.Count(pair, " ") == 1 && isLatinText(pair) {
+						next = append(next, phrase{p.text + " " + pair, min(bond, e.bond(pair))})
+					}
+				}
+			}
 		}
 		phrases = next
 	}
@@ -369,6 +451,9 @@ func (e *expander) bond(pair string) float64 {
 	}
 	return float64(e.v.docFreq(fieldWord, pair)) / float64(n)
 }
+
+// acronymSkips are the small words an acronym leaves out.
+var acronymSkips = []string{"of", "for", "and", "the", "to", "in", "on"}
 
 // maxFirstPairs bounds the word pairs an acronym's first two letters
 // start; each is followed through the dictionary once per further letter.

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -154,8 +155,9 @@ func (e *expander) wordVariants(w string) []string {
 
 // numeronym expands a11y, i18n, o11y: a first letter, how many letters
 // follow, a last letter. What they stand for comes from the English words
-// the dictionary knows (and our list, for k8s and the like), not from any
-// word of the diary that happens to have the right length.
+// the dictionary knows (and our list, for k8s and the like), and from the
+// diary's own words of that shape, which variants rank by how often the
+// diary uses them.
 func (e *expander) numeronym(w string) []string {
 	n := len(w)
 	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
@@ -176,8 +178,20 @@ func (e *expander) numeronym(w string) []string {
 		out = append(out, word)
 		out = append(out, lexicon.Loanwords(word)...)
 	}
+	// The diary's own words of that shape, and their katakana.
+	for _, word := range e.v.matching(fieldText, fmt.Sprintf("%c[a-z]{%d}%c", w[0], count, w[n-1]), maxNumeronymWords) {
+		if slices.Contains(out, word) {
+			continue
+		}
+		out = append(out, word)
+		out = append(out, lexicon.Loanwords(word)...)
+		out = append(out, e.soundsLike(word)...)
+	}
 	return out
 }
+
+// maxNumeronymWords bounds the diary's words one numeronym stands for.
+const maxNumeronymWords = 8
 
 // composeLoanwords writes two or three English words typed one after the
 // other as the katakana compound they became (memory leak → メモリリーク,
