@@ -103,7 +103,7 @@ const maxChecked = 2000
 // found or every hit is checked.
 func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, need int) (*literalHits, error) {
 	lh := &literalHits{}
-	from, size := 0, max(need+need/2, 64)
+	from, size := 0, max(need+need/2, 16)
 	for {
 		sr := bleve.NewSearchRequestOptions(bq, size, from, false)
 		sr.SortBy([]string{"-_score", "-" + fieldDate})
