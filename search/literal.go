@@ -99,31 +99,31 @@ type literalHits struct {
 const maxChecked = 2000
 
 // checkLiteral reads the hits of bq best first (the newer first among equal
-// scores) and sorts them into exact and weak until need exact ones are
-// found or every hit is checked.
+// scores, as byRelevance orders them) and sorts them into exact and weak
+// until need exact ones are found or every hit is checked.
 func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, need int) (*literalHits, error) {
 	lh := &literalHits{}
 	from, size := 0, max(need+need/2, 16)
 	for {
-		sr := bleve.NewSearchRequestOptions(bq, size, from, false)
-		sr.SortBy([]string{"-_score", "-" + fieldDate})
-		sr.Fields = []string{fieldFold}
-		out, err := ix.idx.SearchInContext(ctx, sr)
+		out, page, err := ix.byRelevance(ctx, bq, size, from, 0)
 		if err != nil {
 			return nil, fmt.Errorf("check hits: %w", err)
 		}
 		lh.total = out.Total
-		for _, h := range out.Hits {
-			text, _ := h.Fields[fieldFold].(string)
+		texts, err := ix.foldedTexts(ctx, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range page {
+			text := texts[h.ID]
 			if lit.holds(unsafe.Slice(unsafe.StringData(text), len(text))) {
 				lh.exact = append(lh.exact, h)
 			} else {
 				lh.weak = append(lh.weak, h)
 			}
-			h.Fields = nil
 		}
-		from += len(out.Hits)
-		if len(out.Hits) == 0 || uint64(from) >= out.Total {
+		from += len(page)
+		if len(page) == 0 || uint64(from) >= out.Total {
 			lh.all = true
 			return lh, nil
 		}
@@ -132,4 +132,25 @@ func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, 
 		}
 		size = min(size*2, maxChecked-from)
 	}
+}
+
+// foldedTexts reads the stored folded text of hits, by id. Reading it with
+// the hits themselves would sort every match by date as well; byRelevance
+// avoids that for common words.
+func (ix *Index) foldedTexts(ctx context.Context, hits search.DocumentMatchCollection) (map[string]string, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	sr := bleve.NewSearchRequestOptions(idsQuery(hits), len(hits), 0, false)
+	sr.Fields = []string{fieldFold}
+	sr.SortBy([]string{"_id"})
+	out, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("read hits' text: %w", err)
+	}
+	texts := make(map[string]string, len(out.Hits))
+	for _, h := range out.Hits {
+		texts[h.ID], _ = h.Fields[fieldFold].(string)
+	}
+	return texts, nil
 }
