@@ -54,7 +54,7 @@ export async function latestRestorable(): Promise<Backup | null> {
  * status, or null.
  */
 export async function recoverDiary(): Promise<Status | null> {
-  if (!confirm(t('confirmRecover'))) return null
+  if (!(await ask(t('confirmRecover'), t('recoverDiary')))) return null
   try {
     const r = await api.settings.recover('')
     notify(t('recovered', { damaged: String(r.FromDamaged), backup: String(r.FromBackup) }))
