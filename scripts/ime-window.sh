@@ -88,8 +88,9 @@ sleep 2.5
 ime_off
 [ "$(saved 日記)" -ge 1 ] || fail "the committed title 日記 was not saved"
 
-# 2. The body, composed the same way.
-xdotool mousemove 700 400 click 1
+# 2. The body, composed the same way. Enter, now that nothing is being
+# converted, goes on from the title to the body.
+xdotool key Return
 sleep 0.5
 ime_on
 xdotool type --delay 80 kaigi

@@ -55,6 +55,18 @@ export const tests = [
     await page.waitForFunction(async () => (await (await fetch('/__test/opened')).json())?.includes('https://example.com/slides'))
   }],
 
+  ['Enter in the title goes on to the body, but not the Enter that commits a conversion', async ({ page, url }) => {
+    await page.goto(url)
+    await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).click()
+    const title = page.getByLabel('タイトル')
+    await title.click()
+    await title.evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true })))
+    assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('title-input')), true)
+    await title.press('Enter')
+    await page.waitForFunction(() => document.activeElement?.closest('.cm-editor') != null)
+    assert.equal(await title.inputValue(), 'サーバー移行の振り返り')
+  }],
+
   ['tag filter and facets', async ({ page, url }) => {
     await page.goto(url)
     await page.getByRole('searchbox', { name: '検索' }).fill('tag:sre')
