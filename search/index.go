@@ -28,7 +28,7 @@ import (
 // version names the analysis and field layout. Changing either makes old
 // indexes useless, so Open recreates an index of another version (empty, at
 // Seq 0) and the app rebuilds it from storage.
-const version = "tsuzuri-5"
+const version = "tsuzuri-6"
 
 var (
 	keySeq     = []byte("tsuzuri_seq")
@@ -78,12 +78,14 @@ func (ix *Index) synonyms() Synonyms {
 const flushWait = 60 * time.Second
 
 // Field names. Only the date, year and tag facets keep doc values (for
-// sorting and counting); nothing is stored, as storage has the text.
+// sorting and counting); only the folded text is stored, to check hits
+// against (storage has the text as written).
 const (
 	fieldText  = "text"  // title and body, character pairs and whole words
 	fieldTitle = "title" // title alone, to rank title matches higher
 	fieldWord  = "word"  // words standing on their own
 	fieldChar  = "char"  // each Japanese character, for one-character queries
+	fieldFold  = "fold"  // title and body folded, stored only: see literal.go
 	fieldDate  = "date"
 	fieldYear  = "year"
 	fieldTag   = "tag"  // folded, for tag: filters
@@ -165,6 +167,12 @@ func newMapping() mapping.IndexMapping {
 	field(fieldTag, tagName, false)
 	field(fieldTagF, keyword.Name, true)
 	field(fieldSeq, keyword.Name, true)
+	fold := bleve.NewTextFieldMapping()
+	fold.Index = false
+	fold.Store = true
+	fold.IncludeTermVectors = false
+	fold.IncludeInAll = false
+	m.DefaultMapping.AddFieldMappingsAt(fieldFold, fold)
 	return m
 }
 
@@ -354,6 +362,7 @@ func toBleve(d Document) *document.Document {
 	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramView))
 	doc.AddField(newTermField(fieldWord, all, wordView))
 	doc.AddField(newTermField(fieldChar, all, charView))
+	doc.AddField(&storedField{name: fieldFold, text: all})
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))

@@ -105,6 +105,20 @@ func TestDevQueryQuality(t *testing.T) {
 			}
 		}
 	})
+	// Harder recall: acronyms, katakana for Latin names and back, readings
+	// whose pairs lie apart in many entries, phrases copied word for word.
+	// A phrase that stands in its entry is always found, as the peers find
+	// it. (Acronyms are at 3/8; the target of 0.60 in every kind and
+	// 0.85 overall is not reached yet.)
+	t.Run("recall2", func(t *testing.T) {
+		quality := evaluate(t, ix, filepath.Join(dir, "dev-recall2.jsonl"))
+		if quality.SuccessAt10 < 0.80 || quality.MRR < 0.75 {
+			t.Errorf("quality below target (success@10 ≥ 0.80, MRR ≥ 0.75)")
+		}
+		if v := quality.ByKind["recall-long-literal"]; v < 1 {
+			t.Errorf("recall-long-literal: success@10 %.3f, below 1", v)
+		}
+	})
 }
 
 // evaluate runs the queries of a query file and scores the top ten.

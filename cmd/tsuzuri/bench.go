@@ -59,6 +59,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if len(intent) > 0 {
 			sets = append(sets, bench.QuerySet{Name: "recalled", Queries: intent})
 		}
+		// Harder recall: acronyms, katakana for Latin names and back,
+		// readings whose pairs lie apart in many entries, phrases copied
+		// word for word, and one such word beside a literal one.
+		recall2, err := corpus.ReadQueries(filepath.Join(*corpusDir, "dev-recall2.jsonl"))
+		if err != nil && !errors.Is(err, iofs.ErrNotExist) {
+			return err
+		}
+		if len(recall2) > 0 {
+			sets = append(sets, bench.QuerySet{Name: "recalled (harder)", Queries: recall2})
+		}
 	}
 	work, err := os.MkdirTemp("", "tsuzuri-bench-")
 	if err != nil {
@@ -185,7 +195,12 @@ func printSets(w io.Writer, reports []bench.Report) {
 	if len(reports) == 0 {
 		return
 	}
+	var names []string
 	for name := range reports[0].Sets {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
 		var kinds []string
 		for k := range reports[0].Sets[name].ByKind {
 			kinds = append(kinds, k)
