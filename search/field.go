@@ -85,22 +85,3 @@ var termFieldSize = int(reflect.TypeFor[termField]().Size())
 func (f *termField) Size() int {
 	return termFieldSize + len(f.name) + len(f.text.raw) + len(f.freqs)*int(unsafe.Sizeof(index.TokenFreq{})+32)
 }
-
-// storedField keeps a document's folded text in the index, unindexed, for
-// checking that a hit holds the query's words as typed (see literal.go).
-// Bleve compresses it; nothing else reads it.
-type storedField struct {
-	name string
-	text *foldedText
-}
-
-func (f *storedField) Name() string                                     { return f.name }
-func (f *storedField) ArrayPositions() []uint64                         { return nil }
-func (f *storedField) Options() index.FieldIndexingOptions              { return index.StoreField }
-func (f *storedField) Analyze()                                         {}
-func (f *storedField) Value() []byte                                    { return f.text.get() }
-func (f *storedField) NumPlainTextBytes() uint64                        { return uint64(len(f.text.raw)) }
-func (f *storedField) EncodedFieldType() byte                           { return 't' }
-func (f *storedField) AnalyzedLength() int                              { return 0 }
-func (f *storedField) AnalyzedTokenFrequencies() index.TokenFrequencies { return nil }
-func (f *storedField) Size() int                                        { return termFieldSize + len(f.name) + len(f.text.raw) }

@@ -28,7 +28,7 @@ import (
 // version names the analysis and field layout. Changing either makes old
 // indexes useless, so Open recreates an index of another version (empty, at
 // Seq 0) and the app rebuilds it from storage.
-const version = "tsuzuri-6"
+const version = "tsuzuri-5"
 
 var (
 	keySeq     = []byte("tsuzuri_seq")
@@ -60,12 +60,32 @@ type Index struct {
 	applied, persisted atomic.Int64
 
 	userSynonyms atomic.Pointer[Synonyms]
+	texts        atomic.Pointer[TextSource]
 	freqs        freqCache
 	damaged      []SegmentProblem // found by Open
 }
 
 // SetSynonyms replaces the user's synonyms; searches from now on use them.
 func (ix *Index) SetSynonyms(s Synonyms) { ix.userSynonyms.Store(&s) }
+
+// TextSource reads the title and body of entries by id from where they are
+// kept; ids it does not know are left out. The index keeps no text of its
+// own (see literal.go for what it is needed for).
+type TextSource func(ctx context.Context, ids []string) (map[string]Text, error)
+
+// Text is what the index needs of an entry to check a hit against it.
+type Text struct{ Title, Body string }
+
+// SetTextSource tells the index where to read entries' text. Without one,
+// a hit is exact when the query's character pairs are all in it.
+func (ix *Index) SetTextSource(src TextSource) { ix.texts.Store(&src) }
+
+func (ix *Index) textSource() TextSource {
+	if src := ix.texts.Load(); src != nil {
+		return *src
+	}
+	return nil
+}
 
 func (ix *Index) synonyms() Synonyms {
 	if s := ix.userSynonyms.Load(); s != nil {
@@ -78,14 +98,12 @@ func (ix *Index) synonyms() Synonyms {
 const flushWait = 60 * time.Second
 
 // Field names. Only the date, year and tag facets keep doc values (for
-// sorting and counting); only the folded text is stored, to check hits
-// against (storage has the text as written).
+// sorting and counting); nothing is stored, as storage has the text.
 const (
 	fieldText  = "text"  // title and body, character pairs and whole words
 	fieldTitle = "title" // title alone, to rank title matches higher
 	fieldWord  = "word"  // words standing on their own
 	fieldChar  = "char"  // each Japanese character, for one-character queries
-	fieldFold  = "fold"  // title and body folded, stored only: see literal.go
 	fieldDate  = "date"
 	fieldYear  = "year"
 	fieldTag   = "tag"  // folded, for tag: filters
@@ -167,12 +185,6 @@ func newMapping() mapping.IndexMapping {
 	field(fieldTag, tagName, false)
 	field(fieldTagF, keyword.Name, true)
 	field(fieldSeq, keyword.Name, true)
-	fold := bleve.NewTextFieldMapping()
-	fold.Index = false
-	fold.Store = true
-	fold.IncludeTermVectors = false
-	fold.IncludeInAll = false
-	m.DefaultMapping.AddFieldMappingsAt(fieldFold, fold)
 	return m
 }
 
@@ -362,7 +374,6 @@ func toBleve(d Document) *document.Document {
 	doc.AddField(newTermField(fieldTitle, &foldedText{raw: []byte(d.Title)}, gramView))
 	doc.AddField(newTermField(fieldWord, all, wordView))
 	doc.AddField(newTermField(fieldChar, all, charView))
-	doc.AddField(&storedField{name: fieldFold, text: all})
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
 	if len(d.Date) >= 4 {
 		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))

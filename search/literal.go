@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
@@ -15,10 +14,12 @@ import (
 // The index finds a Japanese word through its character pairs, and pairs
 // do not say where they stand: ちゅうしょうか "matches" every kana-heavy page
 // that has ちゅ, ゅう, うし, しょ, ょう and うか somewhere. Positions for every
-// pair would say, at about two bytes of index per byte of text; instead the
-// index keeps each entry's folded text (compressed), and a literal hit is
-// checked against it. Only words of three or more characters need the
-// check, and only as many candidates as it takes to fill the page.
+// pair would say, at about two bytes of index per byte of text, and so would
+// a folded copy of the text kept in the index (a third more index, and more
+// memory and time to build it). The text is in storage already: a hit of a
+// long word is checked against its entry's text, read and folded at search
+// time. Only words of three or more characters need the check, and only as
+// many hits as it takes to fill the page.
 
 // literal is what an exact hit contains as typed: for every clause of the
 // query, one of its words with each of its spans contiguous in the folded
@@ -94,14 +95,14 @@ type literalHits struct {
 }
 
 // maxChecked bounds how many hits one search checks: past it, the rest
-// count as weak. Checking reads each hit's stored text, some tens of
+// count as weak. Checking reads and folds each hit's text, some tens of
 // microseconds.
 const maxChecked = 2000
 
 // checkLiteral reads the hits of bq best first (the newer first among equal
 // scores, as byRelevance orders them) and sorts them into exact and weak
 // until need exact ones are found or every hit is checked.
-func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, need int) (*literalHits, error) {
+func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int) (*literalHits, error) {
 	lh := &literalHits{}
 	from, size := 0, max(need+need/2, 16)
 	for {
@@ -110,13 +111,12 @@ func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, 
 			return nil, fmt.Errorf("check hits: %w", err)
 		}
 		lh.total = out.Total
-		texts, err := ix.foldedTexts(ctx, page)
+		texts, err := readTexts(ctx, src, page)
 		if err != nil {
 			return nil, err
 		}
 		for _, h := range page {
-			text := texts[h.ID]
-			if lit.holds(unsafe.Slice(unsafe.StringData(text), len(text))) {
+			if lit.holdsIn(texts[h.ID]) {
 				lh.exact = append(lh.exact, h)
 			} else {
 				lh.weak = append(lh.weak, h)
@@ -134,23 +134,31 @@ func (ix *Index) checkLiteral(ctx context.Context, bq query.Query, lit literal, 
 	}
 }
 
-// foldedTexts reads the stored folded text of hits, by id. Reading it with
-// the hits themselves would sort every match by date as well; byRelevance
-// avoids that for common words.
-func (ix *Index) foldedTexts(ctx context.Context, hits search.DocumentMatchCollection) (map[string]string, error) {
+// readTexts reads the text of hits from the text source, by id. A hit
+// storage no longer has is missing.
+func readTexts(ctx context.Context, src TextSource, hits search.DocumentMatchCollection) (map[string]Text, error) {
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	sr := bleve.NewSearchRequestOptions(idsQuery(hits), len(hits), 0, false)
-	sr.Fields = []string{fieldFold}
-	sr.SortBy([]string{"_id"})
-	out, err := ix.idx.SearchInContext(ctx, sr)
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	texts, err := src(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read hits' text: %w", err)
 	}
-	texts := make(map[string]string, len(out.Hits))
-	for _, h := range out.Hits {
-		texts[h.ID], _ = h.Fields[fieldFold].(string)
-	}
 	return texts, nil
+}
+
+// holdsIn reports whether an entry's title or body holds the query as
+// typed. Most text is in folded form already (kana, kanji, lower-case
+// words), so a span found in the text as written is there folded too, and
+// only an entry that does not show it as written is folded to look again.
+// A span never crosses from the title into the body.
+func (l literal) holdsIn(t Text) bool {
+	if l.holds(unsafe.Slice(unsafe.StringData(t.Body), len(t.Body))) || l.holds(unsafe.Slice(unsafe.StringData(t.Title), len(t.Title))) {
+		return true
+	}
+	return l.holds(foldBytes([]byte(t.Title + "\n" + t.Body)))
 }

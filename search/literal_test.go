@@ -31,6 +31,7 @@ func openScattered(t *testing.T) *Index {
 	if err := ix.Apply(context.Background(), scattered, nil, 1); err != nil {
 		t.Fatal(err)
 	}
+	ix.SetTextSource(textsOf(scattered))
 	return ix
 }
 

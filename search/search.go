@@ -96,14 +96,18 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if ix.idx == nil {
 		return nil, fmt.Errorf("search: index is closed")
 	}
-	lit := literalOf(q)
+	var lit literal
+	src := ix.textSource()
+	if src != nil {
+		lit = literalOf(q)
+	}
 	var weak []*search.DocumentMatch
 	var exact uint64 // hits with the words as typed (at most: see below)
 	// Variant hits leave out the literal ones. When those are all known,
 	// leaving out their ids is cheaper than matching the query again.
 	var literal query.Query = bq
 	if lit != nil && scored && req.Sort != "date" {
-		lh, err := ix.checkLiteral(ctx, bq, lit, offset+limit)
+		lh, err := ix.checkLiteral(ctx, src, bq, lit, offset+limit)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +161,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer v.close()
-	e := &expander{v: v, synonyms: ix.synonyms(), typed: cleanQuery(req.Query), phrases: map[string]bool{}}
+	e := &expander{ctx: ctx, v: v, texts: src, synonyms: ix.synonyms(), typed: cleanQuery(req.Query), phrases: map[string]bool{}}
 	before := res.Total
 	for _, round := range []func(Query) (Query, []string, string){e.spellingRound, e.typoRound, e.partsRound} {
 		if err := ctx.Err(); err != nil {
