@@ -1,9 +1,14 @@
 package search
 
 import (
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Words no dictionary lists — product and API names, loanwords of one
@@ -403,42 +408,145 @@ func (e *expander) expandAcronym(chunks []string) []string {
 	type phrase struct {
 		text string
 		bond float64
+		docs []string // the entries that hold all its pairs
 	}
 	var phrases []phrase
 	for _, p := range e.v.matching(fieldWord, chunks[0]+word+" "+chunks[1]+word, maxFirstPairs) {
-		phrases = append(phrases, phrase{p, e.bond(p)})
+		phrases = append(phrases, phrase{text: p, bond: e.bond(p)})
 	}
 	for _, c := range chunks[2:] {
 		var next []phrase
+		grow := func(p phrase, pair string, bond float64) {
+			if strings.Count(pair, " ") != 1 || !isLatinText(pair) {
+				return
+			}
+			text := p.text + " " + pair[strings.IndexByte(pair, ' ')+1:]
+			// Only what one entry holds goes on: pairs met one by one
+			// may stand apart (capable of + of conduct).
+			if len(e.v.together(e.ctx, fieldWord, phrasePairs(text))) > 0 {
+				next = append(next, phrase{text: text, bond: min(bond, e.bond(pair))})
+			}
+		}
 		for _, p := range phrases {
 			last := p.text[strings.LastIndexByte(p.text, ' ')+1:]
-			for _, pair := range e.v.startingWith(fieldWord, last+" "+c, 8) {
-				if strings.Count(pair, " ") == 1 && isLatinText(pair) {
-					next = append(next, phrase{p.text + pair[len(last):], min(p.bond, e.bond(pair))})
-				}
+			for _, pair := range e.v.startingWith(fieldWord, last+" "+c, maxNextPairs) {
+				grow(p, pair, p.bond)
 			}
 			// Small words go without a letter: Windows Subsystem for Linux.
 			for _, small := range acronymSkips {
 				if e.v.docFreq(fieldWord, last+" "+small) == 0 {
 					continue
 				}
-				bond := min(p.bond, e.bond(last+" "+small))
-				for _, pair := range e.v.startingWith(fieldWord, small+" "+c, 8) {
-					if strings.Count(pair, " ") == 1 && isLatinText(pair) {
-						next = append(next, phrase{p.text + " " + pair, min(bond, e.bond(pair))})
-					}
+				withSmall := phrase{text: p.text + " " + small, bond: min(p.bond, e.bond(last+" "+small))}
+				for _, pair := range e.v.startingWith(fieldWord, small+" "+c, maxNextPairs) {
+					grow(withSmall, pair, withSmall.bond)
 				}
 			}
 		}
 		phrases = next
 	}
-	sort.SliceStable(phrases, func(i, j int) bool { return phrases[i].bond > phrases[j].bond })
-	for _, p := range phrases[:min(len(phrases), 2)] {
-		if isLatinText(p.text) {
-			out = append(out, p.text)
+	// The pairs were found one by one: keep a phrase only where one
+	// entry holds all of them (capable of + of conduct stand apart). A
+	// name's rarest word stands in the name wherever it stands (conduct
+	// in code of conduct), however common its other words are (code):
+	// that share ranks them, then how many entries hold the name.
+	for i := range phrases {
+		p := &phrases[i]
+		if !isLatinText(p.text) {
+			continue
+		}
+		p.docs = e.v.together(e.ctx, fieldWord, phrasePairs(p.text))
+		rarest := uint64(0)
+		for _, w := range strings.Fields(p.text) {
+			if df := e.v.docFreq(fieldText, w); !slices.Contains(acronymSkips, w) && df > 0 && (rarest == 0 || df < rarest) {
+				rarest = df
+			}
+		}
+		if rarest > 0 {
+			p.bond = float64(len(p.docs)) / float64(rarest)
 		}
 	}
+	phrases = slices.DeleteFunc(phrases, func(p phrase) bool { return len(p.docs) == 0 })
+	sort.SliceStable(phrases, func(i, j int) bool {
+		if phrases[i].bond != phrases[j].bond {
+			return phrases[i].bond > phrases[j].bond
+		}
+		return len(phrases[i].docs) > len(phrases[j].docs)
+	})
+	// An acronym is typed in capitals because what it stands for is a
+	// name, and names are written with capitals (Code of Conduct, not a
+	// cascade of china): of the best, those the diary writes so go first.
+	phrases = phrases[:min(len(phrases), maxNameChecks)]
+	named := make([]bool, len(phrases))
+	for i, p := range phrases {
+		named[i] = e.writtenAsName(p.text, p.docs)
+	}
+	order := make([]int, len(phrases))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return named[order[a]] && !named[order[b]] })
+	for _, i := range order[:min(len(order), 2)] {
+		out = append(out, phrases[i].text)
+	}
 	return out
+}
+
+// maxNameChecks bounds the phrases whose writing is looked at in the text.
+const maxNameChecks = 8
+
+// writtenAsName reports whether an entry among docs writes phrase with a
+// capital starting each word but the small ones.
+func (e *expander) writtenAsName(phrase string, docs []string) bool {
+	if e.texts == nil {
+		return false
+	}
+	var ids []string
+	for _, d := range docs[:min(len(docs), 3)] {
+		if id, err := e.v.r.ExternalID(index.IndexInternalID(d)); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	texts, err := e.texts(e.ctx, ids)
+	if err != nil {
+		return false
+	}
+	words := strings.Fields(phrase)
+	var pat strings.Builder
+	pat.WriteString(`(?i)\b`)
+	for i, w := range words {
+		if i > 0 {
+			pat.WriteString(`[\s\-]+`)
+		}
+		pat.WriteString(regexp.QuoteMeta(w))
+	}
+	pat.WriteString(`\b`)
+	re, err := regexp.Compile(pat.String())
+	if err != nil {
+		return false
+	}
+	for _, t := range texts {
+		for _, m := range re.FindAllString(t.Title+"\n"+t.Body, 8) {
+			if capitalised(m) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// capitalised reports whether every word of s but the small ones starts
+// with a capital letter.
+func capitalised(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || unicode.IsSpace(r) }) {
+		if slices.Contains(acronymSkips, strings.ToLower(w)) {
+			continue
+		}
+		if w[0] < 'A' || w[0] > 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // bond is how often the two words of pair stand together, against how
@@ -452,8 +560,23 @@ func (e *expander) bond(pair string) float64 {
 	return float64(e.v.docFreq(fieldWord, pair)) / float64(n)
 }
 
+// phrasePairs lists the adjacent word pairs of a phrase, as the word field
+// indexes them.
+func phrasePairs(phrase string) []string {
+	words := strings.Fields(phrase)
+	pairs := make([]string, 0, len(words))
+	for i := 0; i+1 < len(words); i++ {
+		pairs = append(pairs, words[i]+" "+words[i+1])
+	}
+	return pairs
+}
+
 // acronymSkips are the small words an acronym leaves out.
 var acronymSkips = []string{"of", "for", "and", "the", "to", "in", "on"}
+
+// maxNextPairs bounds the pairs each phrase may go on with at each letter
+// (of c… has many).
+const maxNextPairs = 256
 
 // maxFirstPairs bounds the word pairs an acronym's first two letters
 // start; each is followed through the dictionary once per further letter.

@@ -89,6 +89,13 @@ var engineering = []Document{
 	{ID: "fusen", Title: "歴史", Body: "普通選挙の実施は大正の末。", Date: "2024-01-11"},
 	{ID: "koujo", Title: "回想", Body: "姉は高等女学校に通った。", Date: "2024-01-12"},
 	{ID: "obs", Title: "可観測性", Body: "observability を上げるためにログを構造化した。", Date: "2024-01-13"},
+	// CoC: the name, written as one; a lowercase look-alike that more
+	// entries hold; pairs of it that stand in different entries.
+	{ID: "coc", Title: "コミュニティ", Body: "参加する前に Code of Conduct を読んだ。", Date: "2024-02-01"},
+	{ID: "canal1", Title: "旅行", Body: "the canal of cranes was quiet.", Date: "2024-02-02"},
+	{ID: "canal2", Title: "旅行2", Body: "again the canal of cranes.", Date: "2024-02-03"},
+	{ID: "capable", Title: "メモ2", Body: "a team capable of anything.", Date: "2024-02-04"},
+	{ID: "conduct", Title: "メモ3", Body: "rules of conduct", Date: "2024-02-05"},
 }
 
 func TestWordsLearnedFromTheDiary(t *testing.T) {
@@ -100,6 +107,7 @@ func TestWordsLearnedFromTheDiary(t *testing.T) {
 	if err := ix.Apply(context.Background(), engineering, nil, 1); err != nil {
 		t.Fatal(err)
 	}
+	ix.SetTextSource(textsOf(engineering))
 	tests := []struct {
 		query string
 		want  []string // id:match, in order
@@ -108,6 +116,9 @@ func TestWordsLearnedFromTheDiary(t *testing.T) {
 		{"HMR", []string{"hmr-short:exact", "hmr:variant"}},
 		{"WSL", []string{"wsl:variant"}},
 		{"OTel", []string{"otel:variant"}},
+		// The name written with capitals comes first, before a phrase more
+		// entries hold; pairs from different entries make no phrase.
+		{"CoC", []string{"coc:variant", "canal2:variant", "canal1:variant"}},
 		{"hot module replacement", []string{"hmr:exact", "hmr-short:variant"}},
 		// Clipped kanji words.
 		{"普選", []string{"fusen:variant"}},

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -40,7 +41,9 @@ const (
 
 // expander finds the variants of query words.
 type expander struct {
+	ctx      context.Context
 	v        *vocabulary
+	texts    TextSource // nil: what the text says is not looked at
 	synonyms Synonyms
 	typed    string // the query as typed, to suggest a correction of
 	// phrases are variants whose words must stand together: the words
