@@ -46,7 +46,8 @@ type SearchHit struct {
 	Score   float64
 	Snippet string // HTML-escaped text with matches in <mark>
 	// Match is "exact" when the entry has the query as typed, "variant"
-	// when it has another spelling of it.
+	// when it has another spelling of it, "partial" when it has only the
+	// characters of a word, not together (these come last).
 	Match string
 	// TitleHTML is Title escaped with its matches in <mark>.
 	TitleHTML string

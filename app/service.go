@@ -221,6 +221,19 @@ func (s *Service) open(ctx context.Context) error {
 		return fmt.Errorf("open search index: %w", err)
 	}
 	s.index = index
+	// A hit of a long word is checked against the entry's text, which
+	// only the database keeps (see search/literal.go).
+	index.SetTextSource(func(ctx context.Context, ids []string) (map[string]search.Text, error) {
+		texts, err := s.store.Texts(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]search.Text, len(texts))
+		for id, t := range texts {
+			out[id] = search.Text{Title: t.Title, Body: t.Body}
+		}
+		return out, nil
+	})
 	if bad := index.Damaged(); len(bad) > 0 {
 		s.log.Warn("search index damaged; rebuilding it", "segments", bad)
 	}

@@ -60,12 +60,32 @@ type Index struct {
 	applied, persisted atomic.Int64
 
 	userSynonyms atomic.Pointer[Synonyms]
+	texts        atomic.Pointer[TextSource]
 	freqs        freqCache
 	damaged      []SegmentProblem // found by Open
 }
 
 // SetSynonyms replaces the user's synonyms; searches from now on use them.
 func (ix *Index) SetSynonyms(s Synonyms) { ix.userSynonyms.Store(&s) }
+
+// TextSource reads the title and body of entries by id from where they are
+// kept; ids it does not know are left out. The index keeps no text of its
+// own (see literal.go for what it is needed for).
+type TextSource func(ctx context.Context, ids []string) (map[string]Text, error)
+
+// Text is what the index needs of an entry to check a hit against it.
+type Text struct{ Title, Body string }
+
+// SetTextSource tells the index where to read entries' text. Without one,
+// a hit is exact when the query's character pairs are all in it.
+func (ix *Index) SetTextSource(src TextSource) { ix.texts.Store(&src) }
+
+func (ix *Index) textSource() TextSource {
+	if src := ix.texts.Load(); src != nil {
+		return *src
+	}
+	return nil
+}
 
 func (ix *Index) synonyms() Synonyms {
 	if s := ix.userSynonyms.Load(); s != nil {

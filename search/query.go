@@ -26,6 +26,9 @@ type Query struct {
 type Term struct {
 	Text   string
 	Phrase bool
+	// Tag says the word stands for entries carrying it as a tag (a
+	// variant search makes these; typed queries use tag:).
+	Tag bool
 }
 
 // Limits keep a pasted page of text a fast query instead of a slow one.

@@ -41,7 +41,7 @@ type Result struct {
 type Hit struct {
 	ID    string
 	Score float64
-	Match string // MatchExact or MatchVariant
+	Match string // MatchExact, MatchVariant or MatchPartial
 }
 
 // Facet is a value and how many results have it.
@@ -58,10 +58,12 @@ const (
 	boostWord  = 6.0
 )
 
-// How a hit matched: the query as typed, or another way of writing it.
+// How a hit matched: the query as typed, another way of writing it, or
+// only the characters of a word, not together (ranked last).
 const (
 	MatchExact   = "exact"
 	MatchVariant = "variant"
+	MatchPartial = "partial"
 )
 
 // Search runs req. Any query string is valid; one with nothing to search
@@ -94,10 +96,63 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if ix.idx == nil {
 		return nil, fmt.Errorf("search: index is closed")
 	}
-	if err := ix.run(ctx, res, bq, scored, req, limit, offset, MatchExact); err != nil {
-		return nil, err
+	var lit literal
+	src := ix.textSource()
+	if src != nil {
+		lit = literalOf(q)
 	}
-	exact := res.Total
+	var weak []*search.DocumentMatch
+	var exact uint64 // hits with the words as typed (at most: see below)
+	// Variant hits leave out the literal ones. When those are all known,
+	// leaving out their ids is cheaper than matching the query again.
+	var literal query.Query = bq
+	if lit != nil && scored && req.Sort != "date" {
+		lh, err := ix.checkLiteral(ctx, src, bq, lit, offset+limit)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range lh.exact[min(offset, len(lh.exact)):min(offset+limit, len(lh.exact))] {
+			res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: MatchExact})
+		}
+		res.Total = lh.total
+		exact, weak = uint64(len(lh.exact)), lh.weak
+		if !lh.all && len(lh.exact) >= offset+limit {
+			exact = lh.total - uint64(len(lh.weak))
+		}
+		all := append(append([]*search.DocumentMatch(nil), lh.exact...), lh.weak...)
+		// Weak hits may match another spelling, and then rank as such.
+		if lh.all {
+			literal = nil
+			if len(lh.exact) > 0 {
+				literal = idsQuery(lh.exact)
+			}
+		}
+		if req.Facets && lh.total > 0 {
+			fq := query.Query(bq)
+			if lh.all || lh.total > facetAll {
+				fq = idsQuery(all)
+				res.FacetsFromTop = !lh.all
+			}
+			if err := ix.facets(ctx, res, fq, req.Query); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		if err := ix.run(ctx, res, bq, scored, req, limit, offset, MatchExact); err != nil {
+			return nil, err
+		}
+		exact = res.Total
+		if offset == 0 && uint64(len(res.Hits)) == exact {
+			literal = nil
+			if exact > 0 {
+				ids := make([]string, len(res.Hits))
+				for i, h := range res.Hits {
+					ids[i] = h.ID
+				}
+				literal = bleve.NewDocIDQuery(ids)
+			}
+		}
+	}
 	if !scored || uint64(offset+limit) <= exact {
 		return res, nil
 	}
@@ -106,20 +161,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer v.close()
-	e := &expander{v: v, synonyms: ix.synonyms(), typed: cleanQuery(req.Query)}
-	// Variant hits leave out the literal ones. When those are all on this
-	// page, leaving out their ids is cheaper than matching the query again.
-	var literal query.Query = bq
-	if offset == 0 && uint64(len(res.Hits)) == exact {
-		literal = nil
-		if exact > 0 {
-			ids := make([]string, len(res.Hits))
-			for i, h := range res.Hits {
-				ids[i] = h.ID
-			}
-			literal = bleve.NewDocIDQuery(ids)
-		}
-	}
+	e := &expander{ctx: ctx, v: v, texts: src, synonyms: ix.synonyms(), typed: cleanQuery(req.Query), phrases: map[string]bool{}}
+	before := res.Total
 	for _, round := range []func(Query) (Query, []string, string){e.spellingRound, e.typoRound, e.partsRound} {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -140,17 +183,42 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if err := ix.run(ctx, res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
 			return nil, err
 		}
-		if res.Total > exact {
+		if res.Total > before {
 			res.Terms = append(res.Terms, terms...)
 			if exact == 0 {
 				res.Suggestion = suggestion
 			}
 		}
-		if res.Total > 0 {
+		if res.Total > before || exact > 0 {
 			break
 		}
 	}
+	// Hits with the pairs of the words apart come last: after every hit
+	// that has the words, and after every other spelling's.
+	variants := int(res.Total - before)
+	from := max(0, offset-int(exact)-variants)
+	shown := make(map[string]bool, len(res.Hits))
+	for _, h := range res.Hits {
+		shown[h.ID] = true
+	}
+	for _, h := range weak[min(from, len(weak)):] {
+		if len(res.Hits) >= limit {
+			break
+		}
+		if shown[h.ID] {
+			continue
+		}
+		res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: MatchPartial})
+	}
 	return res, nil
+}
+
+func idsQuery(hits []*search.DocumentMatch) query.Query {
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return bleve.NewDocIDQuery(ids)
 }
 
 // run searches bq and adds its hits, total and facets to res.
@@ -188,19 +256,20 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	fq := bq
 	if all := first == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
 		// Counting the hits in hand is cheaper than searching again.
-		ids := make([]string, len(out.Hits))
-		for i, h := range out.Hits {
-			ids[i] = h.ID
-		}
-		fq = bleve.NewDocIDQuery(ids)
+		fq = idsQuery(out.Hits)
 		res.FacetsFromTop = !all
 	}
+	return ix.facets(ctx, res, fq, req.Query)
+}
+
+// facets adds the tags and years of the hits of fq to res.
+func (ix *Index) facets(ctx context.Context, res *Result, fq query.Query, typed string) error {
 	fr := bleve.NewSearchRequestOptions(fq, 0, 0, false)
 	fr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
 	fr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
 	facets, err := ix.idx.SearchInContext(ctx, fr)
 	if err != nil {
-		return fmt.Errorf("count results of %q by tag and year: %w", req.Query, err)
+		return fmt.Errorf("count results of %q by tag and year: %w", typed, err)
 	}
 	if f, ok := facets.Facets[fieldTagF]; ok && f.Terms != nil {
 		for _, t := range f.Terms.Terms() {
@@ -427,6 +496,9 @@ const maxGramsPerRun = 24
 // first; the disjunction only scores, as any one of its parts (a word of a
 // compound) matches more than the term. nil if t has nothing searchable.
 func termQuery(t Term) query.Query {
+	if t.Tag {
+		return term(fieldTag, t.Text, 1)
+	}
 	text := textQuery(fieldText, t.Text)
 	if text == nil {
 		return nil

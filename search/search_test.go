@@ -347,7 +347,9 @@ func FuzzSearch(f *testing.F) {
 	for _, s := range []string{`"`, "-", "OR", "tag:", "#", "date:", "after:9999-99-99", "「", "\xff", "🍣 OR -🍺", strings.Repeat("あ", 3000), `a" OR "b`, "-\"x\"", "ー",
 		// Words that go through the variant rounds.
 		"k8s", "a11y", "a99999999999y", "しょうがいくんれん", "shougai", "ストップウッチ", "SecurityHub", "障害の訓練", "の", "ののの",
-		"ーーーー", "ヴァイオリン", "memory leak", "以降ガイド", strings.Repeat("しょうがい", 40), strings.Repeat("カ", 200)} {
+		"ーーーー", "ヴァイオリン", "memory leak", "以降ガイド", strings.Repeat("しょうがい", 40), strings.Repeat("カ", 200),
+		// Words learned from the diary, and literal checks.
+		"OTel", "SLC", "AbCdEfGhIjKl", "ピニア", "ばいとべーす", "普選", "o11y", "SRE", "エラーバジェット", "のののののの", "sre hub OR aws"} {
 		f.Add(s)
 	}
 	ix, err := Open(filepath.Join(f.TempDir(), "index"))
@@ -368,10 +370,15 @@ func FuzzSearch(f *testing.F) {
 				t.Fatalf("term %q is not valid UTF-8", term)
 			}
 		}
+		seen := map[string]bool{}
 		for _, h := range res.Hits {
-			if h.Match != MatchExact && h.Match != MatchVariant {
+			if h.Match != MatchExact && h.Match != MatchVariant && h.Match != MatchPartial {
 				t.Fatalf("hit %s matched %q", h.ID, h.Match)
 			}
+			if seen[h.ID] {
+				t.Fatalf("hit %s listed twice", h.ID)
+			}
+			seen[h.ID] = true
 		}
 		if res.Suggestion != "" && !utf8.ValidString(res.Suggestion) {
 			t.Fatalf("suggestion %q is not valid UTF-8", res.Suggestion)

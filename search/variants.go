@@ -1,6 +1,8 @@
 package search
 
 import (
+	"context"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -39,9 +41,14 @@ const (
 
 // expander finds the variants of query words.
 type expander struct {
+	ctx      context.Context
 	v        *vocabulary
+	texts    TextSource // nil: what the text says is not looked at
 	synonyms Synonyms
 	typed    string // the query as typed, to suggest a correction of
+	// phrases are variants whose words must stand together: the words
+	// an acronym stands for.
+	phrases map[string]bool
 }
 
 // candidate is a way to write a query word and how often the diary has it.
@@ -65,11 +72,45 @@ func (e *expander) spellings(t Term) []candidate {
 		}
 	}
 	e.composeLoanwords(f, segs, c)
+	if k := kanaOfOtherKind(f); k != "" {
+		c.add(k)
+	}
+	// What the dictionaries know an acronym for (DoS), where the diary
+	// writes it, beats a guess.
+	acronym := acronymChunks(strings.TrimSpace(t.Text))
+	if acronym != nil && !slices.ContainsFunc(e.wordVariants(f), func(w string) bool { return e.v.textFreq(Fold(w)) > 0 }) {
+		for _, chunks := range acronym {
+			for _, w := range e.expandAcronym(chunks) {
+				if strings.Contains(w, " ") {
+					e.phrases[w] = true
+				}
+				c.add(w)
+			}
+		}
+	}
+	if len(segs) == 1 && segs[0].kind == segKanji && e.v.docFreq(fieldWord, f) == 0 {
+		for _, w := range e.clipped(f) {
+			c.add(w)
+		}
+	}
 	e.compounds(t, f, segs, c)
 	e.okurigana(f, segs, c)
 	for _, s := range segs {
 		if s.kind == segHiragana && utf8.RuneCountInString(s.text) >= 3 {
 			for _, w := range e.readingWords(s.text) {
+				c.add(f[:s.start] + w + f[s.end:])
+			}
+		}
+		if s.kind == segKatakana && fuzzyLength(s.text) && e.v.docFreq(fieldWord, s.text) == 0 && len(e.v.startingWith(fieldWord, s.text, 1)) == 0 {
+			for _, w := range e.soundsLike(s.text) {
+				c.add(f[:s.start] + w + f[s.end:])
+			}
+		}
+		// A loanword the diary writes in katakana, even where it writes
+		// the English elsewhere (dropdown, ドロップダウン), if its sound is
+		// specific enough not to stand for other words too.
+		if s.kind == segLatin && acronym == nil && (len(latinSkeleton(s.text)) >= specificSkeleton || e.v.docFreq(fieldText, s.text) == 0) {
+			for _, w := range e.soundsLike(s.text) {
 				c.add(f[:s.start] + w + f[s.end:])
 			}
 		}
@@ -117,8 +158,9 @@ func (e *expander) wordVariants(w string) []string {
 
 // numeronym expands a11y, i18n, o11y: a first letter, how many letters
 // follow, a last letter. What they stand for comes from the English words
-// the dictionary knows (and our list, for k8s and the like), not from any
-// word of the diary that happens to have the right length.
+// the dictionary knows (and our list, for k8s and the like), and from the
+// diary's own words of that shape, which variants rank by how often the
+// diary uses them.
 func (e *expander) numeronym(w string) []string {
 	n := len(w)
 	if n < 3 || !isASCIILetter(w[0]) || !isASCIILetter(w[n-1]) {
@@ -139,8 +181,20 @@ func (e *expander) numeronym(w string) []string {
 		out = append(out, word)
 		out = append(out, lexicon.Loanwords(word)...)
 	}
+	// The diary's own words of that shape, and their katakana.
+	for _, word := range e.v.matching(fieldText, fmt.Sprintf("%c[a-z]{%d}%c", w[0], count, w[n-1]), maxNumeronymWords) {
+		if slices.Contains(out, word) {
+			continue
+		}
+		out = append(out, word)
+		out = append(out, lexicon.Loanwords(word)...)
+		out = append(out, e.soundsLike(word)...)
+	}
 	return out
 }
+
+// maxNumeronymWords bounds the diary's words one numeronym stands for.
+const maxNumeronymWords = 8
 
 // composeLoanwords writes two or three English words typed one after the
 // other as the katakana compound they became (memory leak → メモリリーク,
@@ -579,6 +633,17 @@ func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' }
 // its most used way, or nil variants when the round has nothing to try.
 func (e *expander) spellingRound(q Query) (Query, []string, string) {
 	out, terms, suggestion := e.alternatives(q, e.spellings)
+	// A word that is one of the diary's tags finds the entries tagged so,
+	// even where their text never writes it.
+	for i, clause := range q.Must {
+		if len(clause) != 1 || clause[0].Phrase {
+			continue
+		}
+		if tag := foldTag(clause[0].Text); tag != "" && e.v.docFreq(fieldTag, tag) > 0 {
+			out.Must[i] = append(out.Must[i], Term{Text: tag, Tag: true})
+			terms = append(terms, tag)
+		}
+	}
 	// Two words typed apart that the diary writes as one (security hub,
 	// SecurityHub): the glued word satisfies both.
 	for i := 0; i+1 < len(q.Must); i++ {
@@ -591,6 +656,31 @@ func (e *expander) spellingRound(q Query) (Query, []string, string) {
 			out.Must[i] = append(out.Must[i], Term{Text: glued})
 			out.Must[i+1] = append(out.Must[i+1], Term{Text: glued})
 			terms = append(terms, glued)
+		}
+	}
+	// Words typed one after another that the diary writes as their
+	// initials (hot module replacement, HMR): the acronym satisfies all.
+	for i := 0; i < len(q.Must); i++ {
+		var words []string
+		for j := i; j < len(q.Must) && j-i < maxAcronymLetters; j++ {
+			c := q.Must[j]
+			w := ""
+			if len(c) == 1 && !c[0].Phrase {
+				w = singleWord(c[0].Text)
+			}
+			if w == "" || !isLatinText(w) {
+				break
+			}
+			words = append(words, w)
+			if len(words) < 2 {
+				continue
+			}
+			if acr := initials(words); acr != "" && e.v.docFreq(fieldText, acr) > 0 {
+				for k := i; k <= j; k++ {
+					out.Must[k] = append(out.Must[k], Term{Text: acr})
+				}
+				terms = append(terms, acr)
+			}
 		}
 	}
 	return out, terms, suggestion
@@ -610,7 +700,7 @@ func (e *expander) alternatives(q Query, find func(Term) []candidate) (Query, []
 		for _, t := range clause {
 			cands := find(t)
 			for _, c := range cands {
-				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase})
+				out.Must[i] = append(out.Must[i], Term{Text: c.text, Phrase: t.Phrase || e.phrases[c.text]})
 				terms = append(terms, c.text)
 			}
 			// Only words the diary never has are corrected; the rest of

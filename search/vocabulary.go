@@ -1,6 +1,8 @@
 package search
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -20,6 +22,7 @@ type vocabulary struct {
 	fuzzy index.IndexReaderFuzzy
 	regex index.IndexReaderRegexp
 	df    *freqCache
+	posts map[string][]string // see postings
 }
 
 // freqCache keeps document frequencies between searches: the keystrokes of
@@ -163,3 +166,68 @@ func terms(d index.FieldDict, err error, max int) []string {
 	}
 	return out
 }
+
+// together lists the documents (internal ids) that hold every one of
+// terms in field, of the first maxTogether that hold each: whether words
+// the dictionary has apart also stand in one entry.
+func (v *vocabulary) together(ctx context.Context, field string, terms []string) []string {
+	var have []string
+	for i, t := range terms {
+		docs := v.postings(ctx, field, t)
+		if i == 0 {
+			have = docs
+		} else {
+			have = intersect(have, docs)
+		}
+		if len(have) == 0 {
+			return nil
+		}
+	}
+	return have
+}
+
+// postings lists the documents (internal ids, sorted) that hold term in
+// field, up to maxTogether; one vocabulary reads each term once.
+func (v *vocabulary) postings(ctx context.Context, field, term string) []string {
+	key := field + "\x00" + term
+	if docs, ok := v.posts[key]; ok {
+		return docs
+	}
+	var docs []string
+	if r, err := v.r.TermFieldReader(ctx, []byte(term), field, false, false, false); err == nil {
+		var m index.TermFieldDoc
+		for len(docs) < maxTogether {
+			d, err := r.Next(m.Reset())
+			if err != nil || d == nil {
+				break
+			}
+			docs = append(docs, string(d.ID))
+		}
+		r.Close()
+	}
+	slices.Sort(docs)
+	if v.posts == nil {
+		v.posts = map[string][]string{}
+	}
+	v.posts[key] = docs
+	return docs
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch c := cmp.Compare(a[i], b[j]); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
+// maxTogether bounds the documents postings reads per term.
+const maxTogether = 10000

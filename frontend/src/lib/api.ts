@@ -27,7 +27,7 @@ export interface Stats { Entries: number; Trashed: number; Tags: number; FirstDa
 export interface SearchRequest { Query: string; Sort: 'relevance' | 'date'; Limit: number; Offset: number; Facets: boolean }
 export interface Facet { Name: string; Count: number }
 /** Match says whether a hit has the query as typed or another spelling of it. */
-export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string; TitleHTML: string; Match: 'exact' | 'variant' }
+export interface SearchHit { ID: string; Title: string; Date: string; Tags: string[]; Score: number; Snippet: string; TitleHTML: string; Match: 'exact' | 'variant' | 'partial' }
 /** Suggestion is the query as the diary writes it, when nothing matched as typed. */
 export interface SearchResult { Query: string; Total: number; TookMS: number; Hits: SearchHit[]; Tags: Facet[]; Years: Facet[]; Terms: string[]; Suggestion: string; FacetsFromTop: boolean }
 /** RelatedRequest: the entry's id, and its text as being written (both empty: as saved). */

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+)
+
+func TestKanaOfOtherKind(t *testing.T) {
+	tests := map[string]string{
+		"ぽすともーてむ": "ポストモーテム",
+		"ポストモーテム": "ぽすともーてむ",
+		"ゔぁいおりん":  "ヴァイオリン",
+		"障害":      "",
+		"かなカナ":    "",
+		"abc":     "",
+	}
+	for in, want := range tests {
+		if got := kanaOfOtherKind(in); got != want {
+			t.Errorf("kanaOfOtherKind(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSoundSkeletons(t *testing.T) {
+	tests := []struct {
+		latin, kana string
+		same        bool
+	}{
+		{"webpack", "ウェブパック", true},
+		{"pinia", "ピニア", true},
+		{"prometheus", "プロメテウス", true},
+		{"bytebase", "バイトベース", true},
+		{"redux", "リダックス", true},
+		{"filofax", "ファイロファクス", true},
+		{"gavroche", "ガヴローシュ", true},
+		{"elevator", "エレヴェーター", true},
+		{"phosgene", "ホスゲン", true},
+		{"usedebugvalue", "ユーズデバッグバリュー", true},
+		{"webpack", "ウェブフック", false},
+		{"redux", "リラックス", false},
+	}
+	for _, tt := range tests {
+		l, k := latinSkeleton(tt.latin), kanaSkeleton(tt.kana)
+		if got := sameSound(l, k); got != tt.same {
+			t.Errorf("%s (%s) and %s (%s): same sound %v, want %v", tt.latin, l, tt.kana, k, got, tt.same)
+		}
+	}
+}
+
+func TestAcronymChunks(t *testing.T) {
+	tests := []struct {
+		typed string
+		want  [][]string
+	}{
+		{"SLC", [][]string{{"s", "l", "c"}}},
+		{"CoC", [][]string{{"c", "o", "c"}, {"co", "c"}}},
+		{"OTel", [][]string{{"o", "t", "e", "l"}, {"o", "tel"}}},
+		{"DB", nil},    // two letters start too many pairs
+		{"React", nil}, // one capital: a word
+		{"k8s", nil},   // a numeronym
+		{"slc", nil},   // no capitals
+		{"WSL2", nil},  // not letters only
+		{"HMR", [][]string{{"h", "m", "r"}}},
+	}
+	for _, tt := range tests {
+		if got := acronymChunks(tt.typed); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("acronymChunks(%q) = %q, want %q", tt.typed, got, tt.want)
+		}
+	}
+}
+
+// engineering is a diary whose words no dictionary lists: product names,
+// a team's acronyms, loanwords in katakana.
+var engineering = []Document{
+	{ID: "hmr", Title: "Vite", Body: "Hot Module Replacement が効かない。設定を見直した。", Date: "2024-01-01"},
+	{ID: "wsl", Title: "開発環境", Body: "Windows Subsystem for Linux に移した。", Date: "2024-01-02"},
+	{ID: "otel", Title: "計測", Body: "OpenTelemetry でトレースを取る。", Date: "2024-01-03"},
+	{ID: "hmr-short", Title: "メモ", Body: "HMR の遅さを測った。", Date: "2024-01-04"},
+	{ID: "pinia", Title: "状態管理", Body: "Vue の状態は Pinia に寄せた。", Date: "2024-01-05"},
+	{ID: "prom", Title: "監視", Body: "Prometheus のアラートを整理。", Date: "2024-01-06"},
+	{ID: "encap", Title: "設計", Body: "エンキャプシュレーションを意識してクラスを分けた。", Date: "2024-01-07"},
+	{ID: "pm", Title: "振り返り", Body: "障害のポストモーテムを書いた。", Date: "2024-01-08"},
+	{ID: "sre-tag", Title: "当番", Body: "夜間の当番表を作った。", Date: "2024-01-09", Tags: []string{"SRE"}},
+	{ID: "sre-text", Title: "チーム", Body: "SRE の採用を始めた。", Date: "2024-01-10"},
+	{ID: "fusen", Title: "歴史", Body: "普通選挙の実施は大正の末。", Date: "2024-01-11"},
+	{ID: "koujo", Title: "回想", Body: "姉は高等女学校に通った。", Date: "2024-01-12"},
+	{ID: "obs", Title: "可観測性", Body: "observability を上げるためにログを構造化した。", Date: "2024-01-13"},
+	// CoC: the name, written as one; a lowercase look-alike that more
+	// entries hold; pairs of it that stand in different entries.
+	{ID: "coc", Title: "コミュニティ", Body: "参加する前に Code of Conduct を読んだ。", Date: "2024-02-01"},
+	{ID: "canal1", Title: "旅行", Body: "the canal of cranes was quiet.", Date: "2024-02-02"},
+	{ID: "canal2", Title: "旅行2", Body: "again the canal of cranes.", Date: "2024-02-03"},
+	{ID: "capable", Title: "メモ2", Body: "a team capable of anything.", Date: "2024-02-04"},
+	{ID: "conduct", Title: "メモ3", Body: "rules of conduct", Date: "2024-02-05"},
+}
+
+func TestWordsLearnedFromTheDiary(t *testing.T) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), engineering, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetTextSource(textsOf(engineering))
+	tests := []struct {
+		query string
+		want  []string // id:match, in order
+	}{
+		// Acronyms from adjacent words and camel case, and back.
+		{"HMR", []string{"hmr-short:exact", "hmr:variant"}},
+		{"WSL", []string{"wsl:variant"}},
+		{"OTel", []string{"otel:variant"}},
+		// The name written with capitals comes first, before a phrase more
+		// entries hold; pairs from different entries make no phrase.
+		{"CoC", []string{"coc:variant", "canal2:variant", "canal1:variant"}},
+		{"hot module replacement", []string{"hmr:exact", "hmr-short:variant"}},
+		// Clipped kanji words.
+		{"普選", []string{"fusen:variant"}},
+		{"高女", []string{"koujo:variant"}},
+		// Katakana and Latin by sound, both ways.
+		{"ピニア", []string{"pinia:variant"}},
+		{"プロメテウス", []string{"prom:variant"}},
+		{"encapsulation", []string{"encap:variant"}},
+		// Kana of the other kind.
+		{"ぽすともーてむ", []string{"pm:variant"}},
+		// A tag is a word too, after the entries that write it.
+		{"SRE", []string{"sre-text:exact", "sre-tag:variant"}},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Request{Query: tt.query})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", tt.query, err)
+		}
+		got := []string{}
+		for _, h := range res.Hits {
+			got = append(got, fmt.Sprintf("%s:%s", h.ID, h.Match))
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v (terms %v)", tt.query, got, tt.want, res.Terms)
+		}
+	}
+	// A numeronym against the diary's own words: both of that shape.
+	if got := ids(t, ix, Request{Query: "o11y"}); !slices.Contains(got, "obs") {
+		t.Errorf("o11y found %v, not observability", got)
+	}
+	// A spelling the diary does not have is never searched for.
+	if got := ids(t, ix, Request{Query: "グラファナ"}); !slices.Equal(got, []string{}) {
+		t.Errorf("グラファナ found %v; the diary has no Grafana", got)
+	}
+}

@@ -1,0 +1,164 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// The index finds a Japanese word through its character pairs, and pairs
+// do not say where they stand: ちゅうしょうか "matches" every kana-heavy page
+// that has ちゅ, ゅう, うし, しょ, ょう and うか somewhere. Positions for every
+// pair would say, at about two bytes of index per byte of text, and so would
+// a folded copy of the text kept in the index (a third more index, and more
+// memory and time to build it). The text is in storage already: a hit of a
+// long word is checked against its entry's text, read and folded at search
+// time. Only words of three or more characters need the check, and only as
+// many hits as it takes to fill the page.
+
+// literal is what an exact hit contains as typed: for every clause of the
+// query, one of its words with each of its spans contiguous in the folded
+// text. A clause any of whose words needs no check is left out.
+type literal [][][][]byte // clause → word → spans
+
+// literalOf is the check q needs, or nil when its pairs already pin every
+// word down (words of one or two characters, Latin words).
+func literalOf(q Query) literal {
+	var out literal
+	for _, clause := range q.Must {
+		var words [][][]byte
+		for _, t := range clause {
+			spans := checkedSpans(Fold(t.Text))
+			if len(spans) == 0 {
+				words = nil
+				break
+			}
+			words = append(words, spans)
+		}
+		if len(words) > 0 {
+			out = append(out, words)
+		}
+	}
+	return out
+}
+
+// checkedSpans lists the Japanese runs of a folded word whose pairs can
+// match apart: those of three or more characters. Latin words are whole
+// terms already; runs of different scripts typed together (propsデフォルト値)
+// are words typed together, which may stand apart in the text.
+func checkedSpans(folded string) [][]byte {
+	var spans [][]byte
+	eachRun([]byte(folded), func(kind runKind, run []byte, _ int) {
+		if kind == runJapanese && utf8.RuneCount(run) >= 3 {
+			spans = append(spans, run)
+		}
+	})
+	return spans
+}
+
+// holds reports whether folded text contains the query as typed.
+func (l literal) holds(text []byte) bool {
+	for _, clause := range l {
+		ok := false
+		for _, spans := range clause {
+			ok = true
+			for _, s := range spans {
+				if !bytes.Contains(text, s) {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// literalHits are the hits of a query's pairs, sorted by the check.
+type literalHits struct {
+	exact []*search.DocumentMatch // the words as typed, best first
+	weak  []*search.DocumentMatch // only their pairs, apart; best first
+	total uint64                  // all hits of the pairs
+	// all says every hit was checked; otherwise the check stopped once
+	// the page was full of exact hits, or at maxChecked.
+	all bool
+}
+
+// maxChecked bounds how many hits one search checks: past it, the rest
+// count as weak. Checking reads and folds each hit's text, some tens of
+// microseconds.
+const maxChecked = 2000
+
+// checkLiteral reads the hits of bq best first (the newer first among equal
+// scores, as byRelevance orders them) and sorts them into exact and weak
+// until need exact ones are found or every hit is checked.
+func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int) (*literalHits, error) {
+	lh := &literalHits{}
+	from, size := 0, max(need+need/2, 16)
+	for {
+		out, page, err := ix.byRelevance(ctx, bq, size, from, 0)
+		if err != nil {
+			return nil, fmt.Errorf("check hits: %w", err)
+		}
+		lh.total = out.Total
+		texts, err := readTexts(ctx, src, page)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range page {
+			if lit.holdsIn(texts[h.ID]) {
+				lh.exact = append(lh.exact, h)
+			} else {
+				lh.weak = append(lh.weak, h)
+			}
+		}
+		from += len(page)
+		if len(page) == 0 || uint64(from) >= out.Total {
+			lh.all = true
+			return lh, nil
+		}
+		if len(lh.exact) >= need || from >= maxChecked {
+			return lh, nil
+		}
+		size = min(size*2, maxChecked-from)
+	}
+}
+
+// readTexts reads the text of hits from the text source, by id. A hit
+// storage no longer has is missing.
+func readTexts(ctx context.Context, src TextSource, hits search.DocumentMatchCollection) (map[string]Text, error) {
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	texts, err := src(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read hits' text: %w", err)
+	}
+	return texts, nil
+}
+
+// holdsIn reports whether an entry's title or body holds the query as
+// typed. Most text is in folded form already (kana, kanji, lower-case
+// words), so a span found in the text as written is there folded too, and
+// only an entry that does not show it as written is folded to look again.
+// A span never crosses from the title into the body.
+func (l literal) holdsIn(t Text) bool {
+	if l.holds(unsafe.Slice(unsafe.StringData(t.Body), len(t.Body))) || l.holds(unsafe.Slice(unsafe.StringData(t.Title), len(t.Title))) {
+		return true
+	}
+	return l.holds(foldBytes([]byte(t.Title + "\n" + t.Body)))
+}

@@ -1,0 +1,108 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// scattered is a diary where each query below stands word for word in one
+// entry, while others hold all its character pairs apart.
+var scattered = []Document{
+	{ID: "phrase", Title: "夕方の電話", Body: "母に言われた。もうどうにもならないよ、と。", Date: "2024-01-05"},
+	{ID: "apart1", Title: "散歩", Body: "どうしても外へ出たい。にわかに雨。もうならない。ないよりはまし。", Date: "2024-03-02"},
+	{ID: "apart2", Title: "うにの話", Body: "もうに、もどう、どうに、にも、もな、なら、らな、ない、いよ。ならないよ。", Date: "2024-03-03"},
+	{ID: "linter", Title: "lint の設定", Body: "新しいリンタールールを入れた。", Date: "2024-02-01"},
+	{ID: "linter-apart", Title: "雑記", Body: "リンゴとタール、ルールの話。ンタの字も。", Date: "2024-04-01"},
+	{ID: "reader", Title: "accessibility", Body: "Tested the page with a screen reader today.", Date: "2024-02-02"},
+	{ID: "reader-apart", Title: "notes", Body: "The reader said the screen was too bright.", Date: "2024-05-02"},
+	{ID: "mixed", Title: "React メモ", Body: "props のデフォルト値を決める。", Date: "2024-02-03"},
+}
+
+func openScattered(t *testing.T) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), scattered, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetTextSource(textsOf(scattered))
+	return ix
+}
+
+func TestExactMeansTheWordsAsTyped(t *testing.T) {
+	ix := openScattered(t)
+	tests := []struct {
+		query string
+		want  []string // id:match, in order
+	}{
+		// A kana phrase: the entry that has it, then those with its pairs apart.
+		{"どうにもならないよ", []string{"phrase:exact", "apart2:partial"}},
+		{"もうどうにも", []string{"phrase:exact"}},
+		// Long katakana: the entry that has the word first.
+		{"リンタールール", []string{"linter:exact", "linter-apart:partial"}},
+		{"リンタールー", []string{"linter:exact", "linter-apart:partial"}},
+		// English words typed together rank the entry with them together first;
+		// both entries have both words, so both are literal hits.
+		{"screen reader", []string{"reader:exact", "reader-apart:exact"}},
+		{`"screen reader"`, []string{"reader:exact"}},
+		// Words of two scripts typed together may stand apart in the text.
+		{"propsデフォルト値", []string{"mixed:exact"}},
+		// Two characters: the pair is the word.
+		{"ルー", []string{"linter:exact", "linter-apart:exact"}},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(context.Background(), Request{Query: tt.query})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", tt.query, err)
+		}
+		got := []string{}
+		for _, h := range res.Hits {
+			got = append(got, fmt.Sprintf("%s:%s", h.ID, h.Match))
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+}
+
+func TestPartialHitsComeAfterEveryExactOneOnEveryPage(t *testing.T) {
+	ix := openScattered(t)
+	var pages []string
+	for off := 0; off < 3; off++ {
+		for _, id := range ids(t, ix, Request{Query: "どうにもならないよ", Limit: 1, Offset: off}) {
+			pages = append(pages, id)
+		}
+	}
+	if want := []string{"phrase", "apart2"}; !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages = %v, want %v", pages, want)
+	}
+}
+
+func TestCheckedSpans(t *testing.T) {
+	tests := []struct {
+		word string
+		want []string
+	}{
+		{"ちゅうしょうか", []string{"ちゅうしょうか"}},
+		{"京都", nil},     // one pair is the word
+		{"screen", nil}, // a whole term
+		{"propsデフォルト値", []string{"デフォルト値"}},
+		{"あい うえお", []string{"うえお"}},
+		{"", nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, s := range checkedSpans(Fold(tt.word)) {
+			got = append(got, string(s))
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("checkedSpans(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+	}
+}
