@@ -383,6 +383,9 @@ type indexer struct {
 	done      chan struct{}
 	indexed   int // entries indexed so far, owned by whichever goroutine is syncing
 	onIndexed func(indexed int)
+	// beside says the window is in use meanwhile: build one index segment
+	// at a time, leaving cores to searches (see search.Index.ApplyBeside).
+	beside bool
 }
 
 func (s *Service) startIndexer(ctx context.Context, onIndexed func(indexed int)) *indexer {
@@ -404,10 +407,14 @@ func (ix *indexer) sync(ctx context.Context) error {
 	ix.s.syncMu.Lock()
 	defer ix.s.unlockSync(ctx)
 	base := ix.indexed
-	return ix.s.syncIndexLocked(ctx, func(done int) {
+	apply := ix.s.index.Apply
+	if ix.beside {
+		apply = ix.s.index.ApplyBeside
+	}
+	return ix.s.followLocked(ctx, func(done int) {
 		ix.indexed = base + done
 		ix.onIndexed(ix.indexed)
-	})
+	}, apply)
 }
 
 // kick asks for a catch-up; kicks that arrive during one merge into the next.

@@ -292,6 +292,12 @@ func (s *Service) unlockSync(ctx context.Context) {
 }
 
 func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) error {
+	return s.followLocked(ctx, progress, s.index.Apply)
+}
+
+// followLocked brings the index up to the database's change feed with
+// apply, which is search.Index.Apply or ApplyBeside.
+func (s *Service) followLocked(ctx context.Context, progress func(done int), apply func(ctx context.Context, upserts []search.Document, deletes []string, seq int64) error) error {
 	seq, err := s.index.Seq()
 	if err != nil {
 		return fmt.Errorf("read index position: %w", err)
@@ -318,7 +324,7 @@ func (s *Service) syncIndexLocked(ctx context.Context, progress func(done int)) 
 			upserts = append(upserts, toDocument(c.Entry, c.Seq))
 		}
 		seq = changes[len(changes)-1].Seq
-		if err := s.index.Apply(ctx, upserts, deletes, seq); err != nil {
+		if err := apply(ctx, upserts, deletes, seq); err != nil {
 			return fmt.Errorf("index changes up to %d: %w", seq, err)
 		}
 		done += len(upserts)

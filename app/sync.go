@@ -324,9 +324,13 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 		return err
 	}
 	// The index follows on another goroutine, as during an import: many
-	// changes arriving at once (a device joining) index on one core while
-	// SQLite writes on the other.
+	// changes arriving at once (a device joining) index while SQLite
+	// writes. Into a diary that has entries to search, it builds one
+	// segment at a time, so searches keep a core.
 	ix := s.startIndexer(ctx, func(int) {})
+	if n, err := s.index.Count(); err == nil && n > 0 {
+		ix.beside = true
+	}
 	defer func() {
 		if err := ix.finish(context.WithoutCancel(ctx)); err != nil {
 			s.log.Error("index update after sync failed; it will be retried", "err", err)

@@ -1,0 +1,45 @@
+package search
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+// ApplyBeside builds one segment at a time but indexes exactly what Apply
+// does: the documents, the deletions and the position.
+func TestApplyBesideIndexesAsApplyDoes(t *testing.T) {
+	ctx := context.Background()
+	docs := []Document{
+		{ID: "a", Title: "障害対応", Body: "本番サーバーが止まった。", Date: "2024-01-01"},
+		{ID: "b", Title: "設計", Body: "サーバーの構成を見直す。", Date: "2024-01-02"},
+	}
+	for name, apply := range map[string]func(*Index) func(context.Context, []Document, []string, int64) error{
+		"Apply":       func(ix *Index) func(context.Context, []Document, []string, int64) error { return ix.Apply },
+		"ApplyBeside": func(ix *Index) func(context.Context, []Document, []string, int64) error { return ix.ApplyBeside },
+	} {
+		t.Run(name, func(t *testing.T) {
+			ix, err := Open(filepath.Join(t.TempDir(), "index"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ix.Close()
+			if err := apply(ix)(ctx, docs, nil, 2); err != nil {
+				t.Fatal(err)
+			}
+			if err := apply(ix)(ctx, nil, []string{"a"}, 3); err != nil {
+				t.Fatal(err)
+			}
+			res, err := ix.Search(ctx, Request{Query: "サーバー"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(res.Hits) != 1 || res.Hits[0].ID != "b" {
+				t.Errorf("hits = %+v, want only b", res.Hits)
+			}
+			if seq, err := ix.Seq(); err != nil || seq != 3 {
+				t.Errorf("seq = %d, %v; want 3", seq, err)
+			}
+		})
+	}
+}
