@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -133,16 +132,8 @@ func TestWordsLearnedFromTheDiary(t *testing.T) {
 		{"SRE", []string{"sre-text:exact", "sre-tag:variant"}},
 	}
 	for _, tt := range tests {
-		res, err := ix.Search(context.Background(), Request{Query: tt.query})
-		if err != nil {
-			t.Fatalf("Search(%q): %v", tt.query, err)
-		}
-		got := []string{}
-		for _, h := range res.Hits {
-			got = append(got, fmt.Sprintf("%s:%s", h.ID, h.Match))
-		}
-		if !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Search(%q) = %v, want %v (terms %v)", tt.query, got, tt.want, res.Terms)
+		if got := matches(t, ix, tt.query); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Search(%q) = %v, want %v", tt.query, got, tt.want)
 		}
 	}
 	// A numeronym against the diary's own words: both of that shape.

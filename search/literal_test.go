@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -57,15 +56,7 @@ func TestExactMeansTheWordsAsTyped(t *testing.T) {
 		{"ルー", []string{"linter:exact", "linter-apart:exact"}},
 	}
 	for _, tt := range tests {
-		res, err := ix.Search(context.Background(), Request{Query: tt.query})
-		if err != nil {
-			t.Fatalf("Search(%q): %v", tt.query, err)
-		}
-		got := []string{}
-		for _, h := range res.Hits {
-			got = append(got, fmt.Sprintf("%s:%s", h.ID, h.Match))
-		}
-		if !reflect.DeepEqual(got, tt.want) {
+		if got := matches(t, ix, tt.query); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Search(%q) = %v, want %v", tt.query, got, tt.want)
 		}
 	}

@@ -1,6 +1,10 @@
 package search
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"testing"
+)
 
 // textsOf is a text source over docs, standing in for storage.
 func textsOf(docs []Document) TextSource {
@@ -17,4 +21,18 @@ func textsOf(docs []Document) TextSource {
 		}
 		return out, nil
 	}
+}
+
+// matches lists a search's hits as id:match, in order.
+func matches(t *testing.T, ix *Index, query string) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), Request{Query: query})
+	if err != nil {
+		t.Fatalf("Search(%q): %v", query, err)
+	}
+	got := []string{}
+	for _, h := range res.Hits {
+		got = append(got, fmt.Sprintf("%s:%s", h.ID, h.Match))
+	}
+	return got
 }
