@@ -146,6 +146,10 @@ func printRelated(ctx context.Context, w io.Writer, dataDir, corpusFile, seed st
 		fmt.Fprintf(w, "    %-20s %5.1f %%   (of what the document has to give: %5.1f %%)\n", "tsuzuri", 100*r.Share, 100*r.Capped)
 		fmt.Fprintf(w, "    %-20s %5.1f %%   (of what the document has to give: %5.1f %%)\n", "plain more-like-this", 100*r.PlainShare, 100*r.PlainCapped)
 	}
+	if r.Timed == 0 {
+		fmt.Fprintf(w, "  latency: no entry of %d characters or more to time\n", bench.TextRunes)
+		return nil
+	}
 	fmt.Fprintf(w, "  latency for %d entries of %d characters (target p95 ≤ 50 ms):\n", r.Timed, bench.TextRunes)
 	fmt.Fprintf(w, "    %-20s p50 %6.2f ms   p95 %6.2f ms\n", "tsuzuri", r.P50, r.P95)
 	fmt.Fprintf(w, "    %-20s p50 %6.2f ms   p95 %6.2f ms\n", "plain more-like-this", r.PlainP50, r.PlainP95)
