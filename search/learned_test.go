@@ -145,3 +145,27 @@ func TestWordsLearnedFromTheDiary(t *testing.T) {
 		t.Errorf("グラファナ found %v; the diary has no Grafana", got)
 	}
 }
+
+func TestClippedFrom(t *testing.T) {
+	tests := []struct {
+		typed, word string
+		want        bool
+	}{
+		{"普選", "普通選挙", true},
+		{"高女", "高等女学校", true},
+		{"東大", "東京大学", true},
+		{"特急", "特別急行", true},
+		{"普選", "普選", false},          // the word itself is no clipping
+		{"普選", "選挙普通", false},        // order counts
+		{"普選", "普選挙", false},         // one character at least between
+		{"高女", "高等学校女子部長室", false},   // more than three after the last
+		{"高女", "高いところの女", false},     // more than three between
+		{"原水禁", "原子力水爆禁止", true},     // three characters typed
+		{"原水禁", "原子力発電所水爆禁止", false}, // too far apart
+	}
+	for _, tt := range tests {
+		if got := clippedFrom([]rune(tt.typed), []rune(tt.word)); got != tt.want {
+			t.Errorf("clippedFrom(%s, %s) = %v, want %v", tt.typed, tt.word, got, tt.want)
+		}
+	}
+}
