@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tsuzuri/tsuzuri/diary"
@@ -216,7 +217,14 @@ func sameDay(a, b time.Time) bool {
 
 // newBackup has write make a backup at a fresh path in the backups folder,
 // then prunes the folder.
+// backupMu makes backups one at a time: the day's, made in the background
+// at start, and Back up now can meet, and one's tidying up (pruneBackups)
+// would remove the other's work in progress.
+var backupMu sync.Mutex
+
 func newBackup(ctx context.Context, dataDir string, now time.Time, reason string, write func(dest string) error) (BackupInfo, error) {
+	backupMu.Lock()
+	defer backupMu.Unlock()
 	dir := backupsDir(dataDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return BackupInfo{}, fmt.Errorf("create backups folder: %w", err)
@@ -293,7 +301,7 @@ func pruneBackups(dataDir string, loc *time.Location) ([]string, error) {
 	}
 	// Backup works in a temporary folder beside its destination; one that
 	// a crash left behind is of no use. The data folder's lock means no
-	// other backup is running.
+	// other process is backing up, and backupMu no other backup here.
 	leftovers, _ := filepath.Glob(filepath.Join(backupsDir(dataDir), ".tsuzuri-backup-*"))
 	for _, l := range leftovers {
 		os.RemoveAll(l)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -306,4 +307,47 @@ func TestFirstSessionIsBackedUp(t *testing.T) {
 			t.Fatalf("listed = %+v", list)
 		}
 	})
+}
+
+// The day's backup, made in the background at start, and Back up now can
+// run at once: each is made whole, and neither one's tidying up removes
+// the other's work in progress.
+func TestBackupsAtOnceBothMade(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	// As Service.Backup writes: a temporary folder beside, then a rename.
+	// The day's takes longer, and the other finishes (and tidies up) meanwhile.
+	write := func(took time.Duration) func(string) error {
+		return func(dest string) error {
+			tmp, err := os.MkdirTemp(filepath.Dir(dest), ".tsuzuri-backup-")
+			if err != nil {
+				return err
+			}
+			defer os.RemoveAll(tmp)
+			time.Sleep(took)
+			if err := os.WriteFile(filepath.Join(tmp, "backup.zip"), []byte("PK"), 0o644); err != nil {
+				return err
+			}
+			return os.Rename(filepath.Join(tmp, "backup.zip"), dest)
+		}
+	}
+	var wg sync.WaitGroup
+	infos := make([]BackupInfo, 2)
+	errs := make([]error, 2)
+	for i, reason := range []string{BackupDaily, BackupManual} {
+		took := 100 * time.Millisecond
+		if reason == BackupManual {
+			took = 0
+		}
+		wg.Go(func() {
+			if reason == BackupManual {
+				time.Sleep(20 * time.Millisecond) // after the day's has begun
+			}
+			infos[i], errs[i] = newBackup(context.Background(), dir, now, reason, write(took))
+		})
+	}
+	wg.Wait()
+	if errs[0] != nil || errs[1] != nil || infos[0].Name == infos[1].Name {
+		t.Fatalf("two backups in one second: %+v %v, %+v %v", infos[0], errs[0], infos[1], errs[1])
+	}
 }
