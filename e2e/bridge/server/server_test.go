@@ -70,7 +70,16 @@ func TestCallsReachTheCoreAndErrorsKeepTheirCode(t *testing.T) {
 		Total int
 		Hits  []struct{ ID string }
 	}
-	if st := post(t, hs, "/__bridge/Finder/Search", []any{map[string]any{"Query": "kubernetes"}}, &found); st != 200 || found.Total != 1 || found.Hits[0].ID != saved.ID {
+	// A save while the start-up check holds the index is indexed as soon
+	// as the check lets go (see Service.afterWrite): moments later.
+	st := 0
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		st = post(t, hs, "/__bridge/Finder/Search", []any{map[string]any{"Query": "kubernetes"}}, &found)
+		if st != 200 || found.Total > 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	if st != 200 || found.Total != 1 || found.Hits[0].ID != saved.ID {
 		t.Errorf("Search: status %d, %+v", st, found)
 	}
 
