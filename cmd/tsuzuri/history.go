@@ -38,18 +38,9 @@ func runHistory(ctx context.Context, e *env, args []string) error {
 	asJSON := fs.Bool("json", false, "print JSON: the list as an array, or --show's revision as an object")
 	show := fs.Int("show", 0, "print the text of revision N")
 	restore := fs.Int("restore", 0, "make revision N the current text (the current text becomes a revision first)")
-	if err := fs.Parse(args); err != nil {
+	args, err := fs.ParseIDFirst(args)
+	if err != nil {
 		return err
-	}
-	// The id may come before the flags, as the usage writes it.
-	if fs.NArg() > 0 {
-		id := fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
-		args = append([]string{id}, fs.Args()...)
-	} else {
-		args = nil
 	}
 	switch {
 	case len(args) != 1:

@@ -170,6 +170,23 @@ func newFlags(name string, e *env, usage string) *flagSet {
 	return &flagSet{FlagSet: fs, e: e, usage: usage}
 }
 
+// ParseIDFirst parses args whose first word may be an id before the flags,
+// as the usage of history and related writes it, and returns the words
+// that are not flags: the id first.
+func (fs *flagSet) ParseIDFirst(args []string) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() == 0 {
+		return nil, nil
+	}
+	id := fs.Arg(0)
+	if err := fs.Parse(fs.Args()[1:]); err != nil {
+		return nil, err
+	}
+	return append([]string{id}, fs.Args()...), nil
+}
+
 func (fs *flagSet) Parse(args []string) error {
 	err := fs.FlagSet.Parse(args)
 	switch {

@@ -29,18 +29,9 @@ func runRelated(ctx context.Context, e *env, args []string) error {
 	fs := newFlags("related", e, relatedUsage)
 	asJSON := fs.Bool("json", false, "print a JSON array")
 	limit := fs.Int("limit", 5, "how many entries to list (1-20)")
-	if err := fs.Parse(args); err != nil {
+	args, err := fs.ParseIDFirst(args)
+	if err != nil {
 		return err
-	}
-	// The id may come before the flags, as the usage writes it.
-	if fs.NArg() > 0 {
-		id := fs.Arg(0)
-		if err := fs.Parse(fs.Args()[1:]); err != nil {
-			return err
-		}
-		args = append([]string{id}, fs.Args()...)
-	} else {
-		args = nil
 	}
 	switch {
 	case len(args) != 1:
