@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"compress/flate"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -118,23 +117,7 @@ func writeBackupZip(ctx context.Context, zipPath, dbPath, attachDir string) (err
 			return err
 		}
 	}
-	err = filepath.WalkDir(attachDir, func(p string, d fs.DirEntry, err error) error {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil // no attachments yet
-		}
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !d.Type().IsRegular() {
-			return nil
-		}
-		rel, err := filepath.Rel(attachDir, p)
-		if err != nil {
-			return err
-		}
+	err = eachFile(ctx, attachDir, func(p, rel string) error {
 		// Images are compressed already.
 		return addZipFile(zw, path.Join(backupAttachments, filepath.ToSlash(rel)), p, zip.Store)
 	})

@@ -190,7 +190,19 @@ func (r SalvageReport) Text() string {
 }
 
 func copyMissingFiles(ctx context.Context, from, to string) error {
-	return filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+	return eachFile(ctx, from, func(p, rel string) error {
+		dest := filepath.Join(to, rel)
+		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+			return err
+		}
+		return copyFileIfAbsent(p, dest)
+	})
+}
+
+// eachFile calls fn with the path of every regular file under dir and that
+// path relative to dir; a dir that is not there holds none.
+func eachFile(ctx context.Context, dir string, fn func(path, rel string) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
@@ -203,15 +215,11 @@ func copyMissingFiles(ctx context.Context, from, to string) error {
 		if !d.Type().IsRegular() {
 			return nil
 		}
-		rel, err := filepath.Rel(from, p)
+		rel, err := filepath.Rel(dir, p)
 		if err != nil {
 			return err
 		}
-		dest := filepath.Join(to, rel)
-		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-			return err
-		}
-		return copyFileIfAbsent(p, dest)
+		return fn(p, rel)
 	})
 }
 
