@@ -101,16 +101,26 @@ const maxChecked = 2000
 
 // checkLiteral reads the hits of bq best first (the newer first among equal
 // scores, as byRelevance orders them) and sorts them into exact and weak
-// until need exact ones are found or every hit is checked.
+// until need exact ones are found or every hit is checked. A search costs
+// far more than reading a few hits more, so it runs at most twice: for the
+// first hits, and if those were not enough, for all that may be checked,
+// whose texts are then read a window at a time.
 func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int) (*literalHits, error) {
 	lh := &literalHits{}
-	from, size := 0, max(need+need/2, 16)
-	for {
-		out, page, err := ix.byRelevance(ctx, bq, size, from, 0)
-		if err != nil {
-			return nil, fmt.Errorf("check hits: %w", err)
+	window := max(need+need/2, 16)
+	out, hits, err := ix.byRelevance(ctx, bq, window, 0, 0)
+	if err != nil {
+		return nil, fmt.Errorf("check hits: %w", err)
+	}
+	lh.total = out.Total
+	for from := 0; ; {
+		if from == len(hits) && uint64(from) < lh.total && from < maxChecked {
+			if out, hits, err = ix.byRelevance(ctx, bq, min(int(lh.total), maxChecked), 0, 0); err != nil {
+				return nil, fmt.Errorf("check hits: %w", err)
+			}
+			lh.total = out.Total
 		}
-		lh.total = out.Total
+		page := hits[from:min(from+window, len(hits))]
 		texts, err := readTexts(ctx, src, page)
 		if err != nil {
 			return nil, err
@@ -123,14 +133,14 @@ func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Quer
 			}
 		}
 		from += len(page)
-		if len(page) == 0 || uint64(from) >= out.Total {
+		if len(page) == 0 || uint64(from) >= lh.total {
 			lh.all = true
 			return lh, nil
 		}
 		if len(lh.exact) >= need || from >= maxChecked {
 			return lh, nil
 		}
-		size = min(size*2, maxChecked-from)
+		window *= 2
 	}
 }
 

@@ -2,8 +2,10 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -72,6 +74,37 @@ func TestPartialHitsComeAfterEveryExactOneOnEveryPage(t *testing.T) {
 	}
 	if want := []string{"phrase", "apart2"}; !reflect.DeepEqual(pages, want) {
 		t.Errorf("pages = %v, want %v", pages, want)
+	}
+}
+
+// The check reads hits a window at a time; an entry with the words as
+// typed still comes first when many entries with their pairs apart score
+// above it.
+func TestExactHitBelowManyScatteredOnesComesFirst(t *testing.T) {
+	var docs []Document
+	for i := range 40 {
+		docs = append(docs, Document{ID: fmt.Sprintf("apart%02d", i), Title: "雑記",
+			Body: strings.Repeat("どうに。にも。もな。なら。らな。ない。いよ。", 3), Date: "2024-06-01"})
+	}
+	docs = append(docs, Document{ID: "phrase", Title: "長い一日",
+		Body: strings.Repeat("朝から会議が続き、昼は駅前で同僚と食事をした。", 20) + "帰り道、どうにもならないよと呟いた。", Date: "2023-01-01"})
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetTextSource(textsOf(docs))
+	got := matches(t, ix, "どうにもならないよ")
+	if len(got) == 0 || got[0] != "phrase:exact" {
+		t.Errorf("first hits = %v, want phrase:exact first", got[:min(len(got), 3)])
+	}
+	for _, m := range got[1:] {
+		if strings.HasSuffix(m, ":exact") {
+			t.Errorf("%s is exact, but no other entry has the words as typed", m)
+		}
 	}
 }
 
