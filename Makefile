@@ -24,6 +24,9 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	fcitx5 fcitx5-mozc fcitx5-frontend-gtk3
 # ...Syncthing, for the test of sync through a real engine (test-sync)...
 APT_PACKAGES += syncthing curl
+# ...a CJK font, as every Japanese user has: the window tests and
+# bench-start then draw (and time) the text as users see it.
+APT_PACKAGES += fonts-noto-cjk
 # ...and for make dist: makensis (the Windows installer), desktop-file-validate, zip.
 APT_PACKAGES += nsis desktop-file-utils zip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pkg/browser"
@@ -62,6 +63,7 @@ func main() {
 	shell.backend = backend
 
 	v := prefs.Values()
+	var openedAt atomic.Int64 // when the data folder was open, unix ms
 	err = wails.Run(&options.App{
 		Title:            "Tsuzuri",
 		Width:            v.WindowWidth,
@@ -83,10 +85,12 @@ func main() {
 			if v.WindowX != nil && v.WindowY != nil {
 				runtime.WindowSetPosition(ctx, *v.WindowX, *v.WindowY)
 			}
+			windowAt := time.Now()
 			runtime.EventsOnce(ctx, "ui:first-screen", func(data ...any) {
-				log.Info("first screen shown", "screen", fmt.Sprint(data...), "since_launch", time.Since(launched).Round(time.Millisecond))
+				log.Info("first screen shown", startupSplit(launched, windowAt, openedAt.Load(), data)...)
 			})
 			backend.Open()
+			openedAt.Store(time.Now().UnixMilli())
 		},
 		OnBeforeClose: func(ctx context.Context) bool {
 			// Give the editor a moment to save what was typed last.

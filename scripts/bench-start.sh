@@ -2,8 +2,10 @@
 # Start-up on a large diary: launch the built app under Xvfb on a data folder
 # of ENTRIES entries (synth.py; 100,000 unless set), RUNS times, and time each
 # launch until the timeline is on screen (the app logs "first screen shown"
-# once the UI has drawn it). Then, with the app left alone, its
-# resident memory: the Go process, and with WebKit's processes.
+# once the UI has drawn it), and print where the time went: the app logs
+# marks from main to the first screen (see startupSplit in startup.go). Then,
+# with the app left alone, its resident memory: the Go process, and with
+# WebKit's processes.
 # The first run of a day also makes the day's backup in the background.
 set -euo pipefail
 . "$(dirname "$0")/headless.sh"
@@ -16,7 +18,7 @@ diary=${BENCH_DIARY:-${XDG_CACHE_HOME:-$HOME/.cache}/tsuzuri-bench/diary-$entrie
 
 tmp=$(mktemp -d)
 app_pid= xvfb_pid=
-trap 'kill $app_pid $xvfb_pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill $app_pid $xvfb_pid ${DBUS_SESSION_BUS_PID:-} 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 if [ ! -f "$diary/tsuzuri.db" ]; then
   echo "bench-start: making a diary of $entries entries in $diary (once)…"
@@ -30,6 +32,29 @@ fi
 start_xvfb
 export DISPLAY=$display TSUZURI_DATA=$diary
 window_env "$tmp"
+# A desktop session has its D-Bus session bus (and the accessibility bus
+# it starts) running before any app: without one, every launch would spend
+# about half a second starting its own, which no user's launch does.
+eval "$(dbus-launch --sh-syntax)"
+
+# split prints where one launch's time went, each mark in ms after launch:
+# the app logs its marks in ms after main, and when main began.
+split() {
+  local line=$1 launch=$2
+  field() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
+  local main_at offset
+  main_at=$(field main_unix_ms)
+  offset=$((main_at - launch))
+  printf '  %-34s %5d ms\n' "process start → main" "$offset"
+  local mark label v
+  for mark in window_ms:"window created (WebKit starting)" opened_ms:"data folder open" \
+    page_ms:"page requested" script_ms:"UI code running" first_page_ms:"first timeline page in" \
+    first_paint_ms:"first paint" fonts_ms:"fonts loaded" shown_ms:"first screen drawn"; do
+    v=$(field "${mark%%:*}")
+    label=${mark#*:}
+    [ -n "$v" ] && printf '  %-34s %5d ms\n' "$label" $((offset + v))
+  done
+}
 
 rss_mb() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -58,7 +83,8 @@ for run in $(seq "$runs"); do
   fi
   ms=$((end - start))
   times+=("$ms")
-  echo "run $run: first screen ${ms} ms after launch (${shown##*since_launch=} from main)"
+  echo "run $run: first screen ${ms} ms after launch"
+  split "$shown" "$start" | tee -a "$tmp/splits"
   if [ "$run" = "$runs" ]; then
     sleep "$idle"
     core=$(rss_mb "$app_pid")
@@ -75,4 +101,10 @@ for run in $(seq "$runs"); do
 done
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 median=$(echo "$sorted" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-echo "start-up on $entries entries: median ${median} ms, slowest $(echo "$sorted" | tail -1) ms over $runs launches"
+echo "start-up on $entries entries: median ${median} ms, fastest $(echo "$sorted" | head -1) ms, slowest $(echo "$sorted" | tail -1) ms over $runs launches"
+echo "the split, median of each mark over the runs (ms after launch):"
+while IFS= read -r label; do
+  median_of=$(grep -F "  $label " "$tmp/splits" | awk '{ print $(NF - 1) }' | sort -n |
+    awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  printf '  %-34s %5d ms\n' "$label" "$median_of"
+done < <(sed -n 's/^  \(.*[^ ]\)  *-\{0,1\}[0-9][0-9]* ms$/\1/p' "$tmp/splits" | awk '!seen[$0]++')

@@ -1,3 +1,4 @@
+import './lib/startup' // first, so its clock starts when the UI's code does
 import { mount } from 'svelte'
 import App from './App.svelte'
 import './style.css'

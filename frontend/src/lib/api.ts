@@ -2,6 +2,8 @@
 // and window.runtime; the end-to-end bridge defines the same objects over
 // HTTP; unit tests install a fake with setBackend.
 
+import { markFirstPage, shownMarks } from './startup'
+
 export interface Entry {
   id: string
   title: string
@@ -169,12 +171,16 @@ let firstScreen = false
 /**
  * firstScreenDrawn tells Go, once per window, that the first screen (the
  * timeline, the empty diary's welcome, or a start-up error) is on screen:
- * the app logs how long after launch that was, which bench-start reads.
+ * the app logs how long after launch that was, and where the time went
+ * (see startup.ts), which bench-start reads.
  */
 export function firstScreenDrawn(what: string): void {
   if (firstScreen) return
   firstScreen = true
-  requestAnimationFrame(() => (runtime ?? window.runtime)?.EventsEmit?.('ui:first-screen', what))
+  requestAnimationFrame(async () => {
+    const marks = await shownMarks()
+    ;(runtime ?? window.runtime)?.EventsEmit?.('ui:first-screen', { screen: what, ...marks })
+  })
 }
 
 export const api = {
@@ -185,7 +191,11 @@ export const api = {
     restore: (id: string) => invoke<void>('Entries', 'Restore', id),
     emptyTrash: () => invoke<number>('Entries', 'EmptyTrash'),
     listTrash: () => invoke<Summary[]>('Entries', 'ListTrash'),
-    list: (q: Partial<ListQuery>) => invoke<ListPage>('Entries', 'List', { Limit: 100, Cursor: '', Tag: '', From: '', To: '', ...q }),
+    list: (q: Partial<ListQuery>) =>
+      invoke<ListPage>('Entries', 'List', { Limit: 100, Cursor: '', Tag: '', From: '', To: '', ...q }).then((page) => {
+        markFirstPage()
+        return page
+      }),
     tags: () => invoke<TagCount[]>('Entries', 'Tags'),
     dayCounts: (from: string, to: string) => invoke<DayCount[]>('Entries', 'DayCounts', from, to),
     onThisDay: (date: string) => invoke<Summary[]>('Entries', 'OnThisDay', date),
