@@ -61,6 +61,7 @@ func main() {
 	shell.menu = appMenu(shell, shell.lang)
 	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs, app.Open)
 	shell.backend = backend
+	backend.HoldChecksForFirstScreen()
 
 	v := prefs.Values()
 	var openedAt atomic.Int64 // when the data folder was open, unix ms
@@ -88,6 +89,7 @@ func main() {
 			windowAt := time.Now()
 			runtime.EventsOnce(ctx, "ui:first-screen", func(data ...any) {
 				log.Info("first screen shown", startupSplit(launched, windowAt, openedAt.Load(), data)...)
+				backend.FirstScreenShown()
 			})
 			backend.Open()
 			openedAt.Store(time.Now().UnixMilli())

@@ -351,3 +351,43 @@ func TestBackupsAtOnceBothMade(t *testing.T) {
 		t.Fatalf("two backups in one second: %+v %v, %+v %v", infos[0], errs[0], infos[1], errs[1])
 	}
 }
+
+// A window holds the start-up checks back until it has drawn its first
+// screen (they would take a core from its start); then they run, and the
+// day's backup is made.
+func TestStartupChecksWaitForTheFirstScreen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveEntry(ctx, EntryInput{Title: "一件", Body: "本文", Date: "2026-03-02"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	shown := make(chan struct{})
+	daily := make(chan BackupInfo, 1)
+	s, err = Open(ctx, Options{DataDir: dir, StartupChecks: true, StartupChecksAfter: shown,
+		OnBackup: func(b BackupInfo) {
+			if b.Reason == BackupDaily {
+				daily <- b
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	select {
+	case b := <-daily:
+		t.Fatalf("the day's backup %s was made before the first screen", b.Name)
+	case <-time.After(time.Second):
+	}
+	close(shown)
+	select {
+	case <-daily:
+	case <-time.After(30 * time.Second):
+		t.Fatal("no day's backup after the first screen")
+	}
+}

@@ -42,7 +42,12 @@ type Options struct {
 	// (rebuilding it when they disagree) and the day's backup. A damaged
 	// database is kept open for reading only; OnDamaged hears why.
 	StartupChecks bool
-	OnDamaged     func(message string)
+	// StartupChecksAfter, if set, holds those checks back until it is
+	// closed (the window has drawn its first screen), or for at most
+	// startupChecksWait: reading the whole database and index, they would
+	// take a core from the window's start on a two-core machine.
+	StartupChecksAfter <-chan struct{}
+	OnDamaged          func(message string)
 	// OnBackup hears of each automatic backup made.
 	OnBackup func(BackupInfo)
 	// Now is the clock backups are dated by and writes are stamped with
@@ -150,10 +155,24 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		s.background.Go(func() { s.catchUpLocked(bg, opts.IndexProgress) })
 	}
 	if opts.StartupChecks {
-		s.background.Go(func() { s.startupChecks(bg, opts.IndexProgress) })
+		s.background.Go(func() {
+			if opts.StartupChecksAfter != nil {
+				select {
+				case <-opts.StartupChecksAfter:
+				case <-time.After(startupChecksWait):
+				case <-bg.Done():
+					return
+				}
+			}
+			s.startupChecks(bg, opts.IndexProgress)
+		})
 	}
 	return s, nil
 }
+
+// startupChecksWait bounds how long start-up checks wait for the window
+// (a window that never says it has drawn must not keep them from running).
+const startupChecksWait = 5 * time.Second
 
 // indexBacklog is about how many changes the index is behind the database:
 // a few are caught up at once, many in the background. -1 if unknown, for

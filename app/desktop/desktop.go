@@ -72,6 +72,24 @@ type Backend struct {
 
 	langMu sync.Mutex
 	uiLang string // "" until first asked: then the setting, else the system's
+
+	// firstScreen, once HoldChecksForFirstScreen is called, is closed when
+	// the window has drawn its first screen; Open's background checks wait
+	// for it.
+	firstScreen     chan struct{}
+	firstScreenOnce sync.Once
+}
+
+// HoldChecksForFirstScreen makes Open hold its background checks (the
+// database's quick check, the index check, the day's backup) until
+// FirstScreenShown: the window calls it before it starts.
+func (b *Backend) HoldChecksForFirstScreen() { b.firstScreen = make(chan struct{}) }
+
+// FirstScreenShown says the window has drawn its first screen.
+func (b *Backend) FirstScreenShown() {
+	if b.firstScreen != nil {
+		b.firstScreenOnce.Do(func() { close(b.firstScreen) })
+	}
 }
 
 // Status says whether the data folder is open, and if not, why. Damaged
@@ -107,7 +125,7 @@ func (b *Backend) Open() Status {
 	// up in the background, and the UI shows how far it has come.
 	// The quick check, the index check and the day's backup also run in
 	// the background: none of them keeps the window from opening.
-	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true,
+	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true, StartupChecksAfter: b.firstScreen,
 		IndexProgress: func(p app.IndexProgress) {
 			b.emit.Emit("index:progress", map[string]any{"done": p.Done, "total": p.Total, "finished": p.Finished})
 		},
