@@ -183,6 +183,29 @@ export function firstScreenDrawn(what: string): void {
   })
 }
 
+/** The timeline's first page holds this many entries. */
+export const timelinePage = 200
+
+let earlyTimeline: Promise<ListPage> | null = null
+
+/**
+ * askTimelineEarly asks for the timeline's first page as the window
+ * starts, beside the other start-up calls, rather than after the window
+ * has been laid out: the answer comes back while the page is still being
+ * drawn. A failure is the caller's to see when it takes the page.
+ */
+export function askTimelineEarly(): void {
+  earlyTimeline = api.entries.list({ Limit: timelinePage })
+  earlyTimeline.catch(() => {})
+}
+
+/** takeEarlyTimeline hands over the page askTimelineEarly asked for, once. */
+export function takeEarlyTimeline(): Promise<ListPage> | null {
+  const p = earlyTimeline
+  earlyTimeline = null
+  return p
+}
+
 export const api = {
   entries: {
     save: (e: EntryInput) => invoke<Entry>('Entries', 'Save', e),

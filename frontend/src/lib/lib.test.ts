@@ -1,5 +1,5 @@
 import { describe, expect, it, vi, afterEach } from 'vitest'
-import { ApiError, api, setBackend, toApiError } from './api'
+import { ApiError, api, askTimelineEarly, setBackend, takeEarlyTimeline, toApiError } from './api'
 import { tables, translate, pickLang } from './i18n'
 import { isComposing } from './ime'
 import { debounce, latest } from './latest'
@@ -13,6 +13,23 @@ afterEach(() => {
 })
 
 describe('api', () => {
+  it('asks for the first timeline page as the window starts, and hands it over once', async () => {
+    const page = { Entries: [{ ID: 'a' }], Next: '' }
+    const List = vi.fn().mockResolvedValue(page)
+    setBackend({ Entries: { List } })
+    askTimelineEarly()
+    expect(List).toHaveBeenCalledOnce()
+    expect(List.mock.calls[0]?.[0]).toMatchObject({ Limit: 200, Cursor: '' })
+    await expect(takeEarlyTimeline()).resolves.toEqual(page)
+    expect(takeEarlyTimeline()).toBeNull()
+  })
+
+  it('leaves a failed early page for the timeline to report', async () => {
+    setBackend({ Entries: { List: vi.fn().mockRejectedValue('{"code":"locked","message":"開けません"}') } })
+    askTimelineEarly()
+    await expect(takeEarlyTimeline()).rejects.toMatchObject({ code: 'locked' })
+  })
+
   it('reads the JSON error the core rejects with', () => {
     const err = toApiError(new Error('{"code":"not_found","message":"There is no entry with id \\"x\\"."}'))
     expect(err).toBeInstanceOf(ApiError)
