@@ -22,7 +22,7 @@ func startupSplit(launched, windowAt time.Time, openedAt int64, data []any) []an
 	}
 	attrs = append([]any{"screen", fmt.Sprint(marks["screen"])}, attrs...)
 	for _, m := range []struct{ key, name string }{
-		{"page", "page_ms"}, {"script", "script_ms"}, {"firstPage", "first_page_ms"},
+		{"page", "page_ms"}, {"script", "script_ms"}, {"mounted", "mounted_ms"}, {"firstPage", "first_page_ms"},
 		{"firstPaint", "first_paint_ms"}, {"fonts", "fonts_ms"}, {"shown", "shown_ms"},
 	} {
 		if v, ok := marks[m.key].(float64); ok {

@@ -48,7 +48,8 @@ split() {
   printf '  %-34s %5d ms\n' "process start → main" "$offset"
   local mark label v
   for mark in window_ms:"window created (WebKit starting)" opened_ms:"data folder open" \
-    page_ms:"page requested" script_ms:"UI code running" first_page_ms:"first timeline page in" \
+    page_ms:"page requested" script_ms:"UI code running" mounted_ms:"UI first rendered" \
+    first_page_ms:"first timeline page in" \
     first_paint_ms:"first paint" fonts_ms:"fonts loaded" shown_ms:"first screen drawn"; do
     v=$(field "${mark%%:*}")
     label=${mark#*:}

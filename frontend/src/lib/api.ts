@@ -2,6 +2,7 @@
 // and window.runtime; the end-to-end bridge defines the same objects over
 // HTTP; unit tests install a fake with setBackend.
 
+import { loadEditor } from './editor-loader'
 import { markFirstPage, shownMarks } from './startup'
 
 export interface Entry {
@@ -180,6 +181,7 @@ export function firstScreenDrawn(what: string): void {
   requestAnimationFrame(async () => {
     const marks = await shownMarks()
     ;(runtime ?? window.runtime)?.EventsEmit?.('ui:first-screen', { screen: what, ...marks })
+    void loadEditor()
   })
 }
 

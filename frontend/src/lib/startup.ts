@@ -8,6 +8,8 @@ export interface StartupMarks {
   page: number
   /** the UI's code began to run */
   script: number
+  /** the UI's first render was done (before any answer from the core) */
+  mounted?: number
   /** the core answered the first timeline page */
   firstPage?: number
   /** the first paint with content, where the engine reports it */
@@ -21,6 +23,11 @@ export interface StartupMarks {
 const marks: StartupMarks = {
   page: performance.timeOrigin,
   script: performance.timeOrigin + performance.now(),
+}
+
+/** markMounted notes when the UI's first render was done. */
+export function markMounted(): void {
+  marks.mounted ??= Date.now()
 }
 
 /** markFirstPage notes when the first timeline page arrived (once). */
