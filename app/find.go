@@ -75,7 +75,7 @@ func (s *Service) Search(ctx context.Context, req SearchRequest) (SearchResult, 
 	for i, h := range res.Hits {
 		ids[i] = h.ID
 	}
-	entries, err := s.store.GetMany(ctx, ids)
+	entries, err := s.store.Shown(ctx, ids)
 	if err != nil {
 		return SearchResult{}, fmt.Errorf("load results: %w", err)
 	}

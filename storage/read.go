@@ -86,6 +86,67 @@ func loadEntries(ctx context.Context, q querier, ids []string) ([]diary.Entry, e
 	return out, nil
 }
 
+// loadShown reads, by id and in no particular order, what search indexes
+// and lists of an entry: its title, body, date and tags, and when it was
+// written. Not its comments, source or original HTML, which for a post
+// imported from a blog can be larger than its text; ids that do not exist
+// are left out.
+func loadShown(ctx context.Context, q querier, ids []string) ([]diary.Entry, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, "SELECT id, title, body, date, created_at, updated_at FROM entries WHERE id IN ("+placeholders(len(ids))+")", anys(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("load entries: %w", err)
+	}
+	var out []diary.Entry
+	index := map[string]int{}
+	for rows.Next() {
+		var e diary.Entry
+		var created, updated int64
+		if err := rows.Scan(&e.ID, &e.Title, &e.Body, &e.Date, &created, &updated); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("load entries: %w", err)
+		}
+		e.CreatedAt, e.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
+		e.Tags = []string{}
+		index[e.ID] = len(out)
+		out = append(out, e)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load entries: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	tags, err := loadTags(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, t := range tags {
+		out[index[id]].Tags = t
+	}
+	return out, nil
+}
+
+// Shown returns what a list of search results shows of the entries with
+// the given ids that exist, by id (see loadShown): less to read than whole
+// entries.
+func (s *Store) Shown(ctx context.Context, ids []string) (map[string]diary.Entry, error) {
+	out := make(map[string]diary.Entry, len(ids))
+	for chunk := range slices.Chunk(ids, 500) {
+		found, err := loadShown(ctx, s.read, chunk)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range found {
+			out[e.ID] = e
+		}
+	}
+	return out, nil
+}
+
 // loadTags returns the tags of each entry in ids, in the order they were given.
 func loadTags(ctx context.Context, q querier, ids []string) (map[string][]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT et.entry_id, t.name FROM entry_tags et JOIN tags t ON t.id = et.tag_id
@@ -117,8 +178,9 @@ func anys(ss []string) []any {
 	return out
 }
 
-// Change is one entry's latest state after a sequence number: Entry is nil
-// when the entry is gone from search (trashed or deleted for good).
+// Change is one entry's latest state after a sequence number, as search
+// indexes it (title, body, date, tags: see loadShown): Entry is nil when
+// the entry is gone from search (trashed or deleted for good).
 type Change struct {
 	Seq   int64
 	ID    string
@@ -160,7 +222,7 @@ func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]Change, 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read changes after %d: %w", after, err)
 	}
-	found, err := loadEntries(ctx, tx, live)
+	found, err := loadShown(ctx, tx, live)
 	if err != nil {
 		return nil, err
 	}

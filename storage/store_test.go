@@ -67,6 +67,43 @@ func TestSaveAndGetKeepEverything(t *testing.T) {
 	}
 }
 
+// A list of search results, and the index, read what they show of an
+// entry: an imported post's original HTML and comments stay unread.
+func TestShownReadsWhatAListShows(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	imported := mustSave(t, s, diary.Entry{Title: "勉強会の記録", Body: "本文だけ", Date: "2024-03-01", Tags: []string{"AWS", "勉強会"},
+		Source: "hatena", OriginalHTML: strings.Repeat("<p>元の記事</p>", 100),
+		Comments: []diary.Comment{{Author: "読者", Date: time.Date(2024, 3, 2, 0, 0, 0, 0, time.UTC), Body: "参考になりました"}}})
+	plain := mustSave(t, s, diary.Entry{Title: "メモ", Date: "2024-03-02"})
+	shown, err := s.Shown(ctx, []string{imported.ID, plain.ID, "no-such-entry"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 2 {
+		t.Fatalf("Shown = %d entries, want the 2 that exist", len(shown))
+	}
+	got := shown[imported.ID]
+	if got.Title != imported.Title || got.Body != imported.Body || got.Date != imported.Date || !slices.Equal(got.Tags, imported.Tags) {
+		t.Errorf("shown = %+v, want the title, body, date and tags of %+v", got, imported)
+	}
+	if got.OriginalHTML != "" || got.Comments != nil || got.Source != "" {
+		t.Errorf("shown read more than a list shows: %+v", got)
+	}
+	if p := shown[plain.ID]; p.Tags == nil || len(p.Tags) != 0 {
+		t.Errorf("an entry without tags: tags %#v, want empty", p.Tags)
+	}
+	changes, err := s.Changes(ctx, 0, 10)
+	if err != nil || len(changes) != 2 {
+		t.Fatalf("Changes = %v, %v", changes, err)
+	}
+	for _, c := range changes {
+		if c.ID == imported.ID && (c.Entry == nil || !slices.Equal(c.Entry.Tags, imported.Tags) || c.Entry.Body != imported.Body) {
+			t.Errorf("change of the imported post = %+v, want what search indexes of it", c.Entry)
+		}
+	}
+}
+
 // A comma typed into the tag field separates tags, as it does in imports.
 func TestSaveSplitsTagsAtCommas(t *testing.T) {
 	s, _ := openTemp(t)
