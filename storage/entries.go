@@ -475,17 +475,7 @@ func (s *Store) Get(ctx context.Context, id string) (diary.Entry, error) {
 
 // GetMany returns the entries with the given ids that exist, by id.
 func (s *Store) GetMany(ctx context.Context, ids []string) (map[string]diary.Entry, error) {
-	out := make(map[string]diary.Entry, len(ids))
-	for chunk := range slices.Chunk(ids, 500) {
-		found, err := loadEntries(ctx, s.read, chunk)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range found {
-			out[e.ID] = e
-		}
-	}
-	return out, nil
+	return s.byID(ctx, ids, loadEntries)
 }
 
 // Trash moves an entry to the trash. Trashing a trashed entry does nothing.

@@ -16,17 +16,39 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-const entryColumns = "id, title, body, date, source, source_key, source_url, original_html, created_at, updated_at, deleted_at"
+// shownColumns are what search indexes and lists of an entry; whole
+// entries add wholeColumns.
+const (
+	shownColumns = "id, title, body, date, created_at, updated_at, deleted_at"
+	wholeColumns = ", source, source_key, source_url, original_html"
+)
 
 // loadEntries reads whole entries (tags and comments included) by id, in
 // no particular order; ids that do not exist are left out.
 func loadEntries(ctx context.Context, q querier, ids []string) ([]diary.Entry, error) {
+	return load(ctx, q, ids, true)
+}
+
+// loadShown reads, by id and in no particular order, what search indexes
+// and lists of an entry: its title, body, date and tags, and when it was
+// written. Not its comments, source or original HTML, which for a post
+// imported from a blog can be larger than its text; ids that do not exist
+// are left out.
+func loadShown(ctx context.Context, q querier, ids []string) ([]diary.Entry, error) {
+	return load(ctx, q, ids, false)
+}
+
+func load(ctx context.Context, q querier, ids []string, whole bool) ([]diary.Entry, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	in := placeholders(len(ids))
 	args := anys(ids)
-	rows, err := q.QueryContext(ctx, "SELECT "+entryColumns+" FROM entries WHERE id IN ("+in+")", args...)
+	columns := shownColumns
+	if whole {
+		columns += wholeColumns
+	}
+	rows, err := q.QueryContext(ctx, "SELECT "+columns+" FROM entries WHERE id IN ("+in+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("load entries: %w", err)
 	}
@@ -36,7 +58,11 @@ func loadEntries(ctx context.Context, q querier, ids []string) ([]diary.Entry, e
 		var e diary.Entry
 		var created, updated int64
 		var deleted sql.NullInt64
-		if err := rows.Scan(&e.ID, &e.Title, &e.Body, &e.Date, &e.Source, &e.SourceKey, &e.SourceURL, &e.OriginalHTML, &created, &updated, &deleted); err != nil {
+		dest := []any{&e.ID, &e.Title, &e.Body, &e.Date, &created, &updated, &deleted}
+		if whole {
+			dest = append(dest, &e.Source, &e.SourceKey, &e.SourceURL, &e.OriginalHTML)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("load entries: %w", err)
 		}
@@ -64,6 +90,9 @@ func loadEntries(ctx context.Context, q querier, ids []string) ([]diary.Entry, e
 	for id, t := range tags {
 		out[index[id]].Tags = t
 	}
+	if !whole {
+		return out, nil
+	}
 	rows, err = q.QueryContext(ctx, "SELECT entry_id, author, date, body FROM comments WHERE entry_id IN ("+in+") ORDER BY entry_id, position", args...)
 	if err != nil {
 		return nil, fmt.Errorf("load comments: %w", err)
@@ -86,57 +115,19 @@ func loadEntries(ctx context.Context, q querier, ids []string) ([]diary.Entry, e
 	return out, nil
 }
 
-// loadShown reads, by id and in no particular order, what search indexes
-// and lists of an entry: its title, body, date and tags, and when it was
-// written. Not its comments, source or original HTML, which for a post
-// imported from a blog can be larger than its text; ids that do not exist
-// are left out.
-func loadShown(ctx context.Context, q querier, ids []string) ([]diary.Entry, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	rows, err := q.QueryContext(ctx, "SELECT id, title, body, date, created_at, updated_at FROM entries WHERE id IN ("+placeholders(len(ids))+")", anys(ids)...)
-	if err != nil {
-		return nil, fmt.Errorf("load entries: %w", err)
-	}
-	var out []diary.Entry
-	index := map[string]int{}
-	for rows.Next() {
-		var e diary.Entry
-		var created, updated int64
-		if err := rows.Scan(&e.ID, &e.Title, &e.Body, &e.Date, &created, &updated); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load entries: %w", err)
-		}
-		e.CreatedAt, e.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
-		e.Tags = []string{}
-		index[e.ID] = len(out)
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load entries: %w", err)
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	tags, err := loadTags(ctx, q, ids)
-	if err != nil {
-		return nil, err
-	}
-	for id, t := range tags {
-		out[index[id]].Tags = t
-	}
-	return out, nil
-}
-
 // Shown returns what a list of search results shows of the entries with
 // the given ids that exist, by id (see loadShown): less to read than whole
 // entries.
 func (s *Store) Shown(ctx context.Context, ids []string) (map[string]diary.Entry, error) {
+	return s.byID(ctx, ids, loadShown)
+}
+
+// byID reads the entries with the given ids that exist with load, in
+// chunks SQLite takes as parameters, by id.
+func (s *Store) byID(ctx context.Context, ids []string, load func(context.Context, querier, []string) ([]diary.Entry, error)) (map[string]diary.Entry, error) {
 	out := make(map[string]diary.Entry, len(ids))
 	for chunk := range slices.Chunk(ids, 500) {
-		found, err := loadShown(ctx, s.read, chunk)
+		found, err := load(ctx, s.read, chunk)
 		if err != nil {
 			return nil, err
 		}
