@@ -1,8 +1,6 @@
 package search
 
 import (
-	"context"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -98,15 +96,7 @@ var engineering = []Document{
 }
 
 func TestWordsLearnedFromTheDiary(t *testing.T) {
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), engineering, nil, 1); err != nil {
-		t.Fatal(err)
-	}
-	ix.SetTextSource(textsOf(engineering))
+	ix := openWithTexts(t, engineering)
 	tests := []struct {
 		query string
 		want  []string // id:match, in order

@@ -1,9 +1,7 @@
 package search
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -24,16 +22,7 @@ var scattered = []Document{
 
 func openScattered(t *testing.T) *Index {
 	t.Helper()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), scattered, nil, 1); err != nil {
-		t.Fatal(err)
-	}
-	ix.SetTextSource(textsOf(scattered))
-	return ix
+	return openWithTexts(t, scattered)
 }
 
 func TestExactMeansTheWordsAsTyped(t *testing.T) {
@@ -88,16 +77,7 @@ func TestExactHitBelowManyScatteredOnesComesFirst(t *testing.T) {
 	}
 	docs = append(docs, Document{ID: "phrase", Title: "長い一日",
 		Body: strings.Repeat("朝から会議が続き、昼は駅前で同僚と食事をした。", 20) + "帰り道、どうにもならないよと呟いた。", Date: "2023-01-01"})
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
-		t.Fatal(err)
-	}
-	ix.SetTextSource(textsOf(docs))
-	got := matches(t, ix, "どうにもならないよ")
+	got := matches(t, openWithTexts(t, docs), "どうにもならないよ")
 	if len(got) == 0 || got[0] != "phrase:exact" {
 		t.Errorf("first hits = %v, want phrase:exact first", got[:min(len(got), 3)])
 	}

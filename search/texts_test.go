@@ -3,8 +3,25 @@ package search
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 )
+
+// openWithTexts indexes docs in a fresh index that reads their text as
+// storage would give it.
+func openWithTexts(t *testing.T, docs []Document) *Index {
+	t.Helper()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	ix.SetTextSource(textsOf(docs))
+	return ix
+}
 
 // textsOf is a text source over docs, standing in for storage.
 func textsOf(docs []Document) TextSource {
