@@ -681,14 +681,18 @@ func (w *writer) keepContentIfNeeded(ctx context.Context, known []versionMeta, v
 // becomeCurrent writes version win into the entries row: its entry e when
 // it just arrived, else the content its row kept.
 func (w *writer) becomeCurrent(ctx context.Context, id string, win versionMeta, e *diary.Entry, prev *diary.Entry, now time.Time) error {
+	// An entry this device never had and that arrives deleted for good
+	// writes no row, so it takes no change number: one with no change
+	// behind it would leave the index, which follows the change feed,
+	// forever one short of the counter.
+	if win.state == Purged && prev == nil {
+		return nil
+	}
 	seq, err := nextSeq(ctx, w.tx)
 	if err != nil {
 		return err
 	}
 	if win.state == Purged {
-		if prev == nil {
-			return nil
-		}
 		if _, err := w.exec(ctx, "INSERT INTO tombstones (id, seq) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq", id, seq); err != nil {
 			return fmt.Errorf("record deletion of %s: %w", id, err)
 		}

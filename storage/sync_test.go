@@ -332,3 +332,32 @@ func TestAutosavesFoldUntilTheyAreSent(t *testing.T) {
 		t.Fatalf("the version in flight changed under the sender: %q", inFlight[0].Entry.Body)
 	}
 }
+
+// An entry written and deleted for good on another computer before this one
+// ever had it changes nothing here: the change feed, which the index
+// follows up to the change counter, ends where the counter does.
+func TestAnEntryNeverHadAndPurgedLeavesTheCounterWithTheFeed(t *testing.T) {
+	ctx := context.Background()
+	a := newDevice(t, "aaaaaaaaaaaaaaaa", t0)
+	b := newDevice(t, "bbbbbbbbbbbbbbbb", t0)
+	b.save(t, diary.Entry{Title: "Bの日記", Body: "本文", Date: "2026-03-01"})
+	e := a.save(t, diary.Entry{Title: "すぐ消す", Body: "下書き", Date: "2026-03-01"})
+	if err := a.Trash(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.EmptyTrash(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b.apply(t, a.send(t))
+	last, err := b.LastSeq(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := b.Changes(ctx, 0, 100)
+	if err != nil || len(changes) == 0 {
+		t.Fatalf("Changes = %v, %v", changes, err)
+	}
+	if end := changes[len(changes)-1].Seq; end != last {
+		t.Errorf("the change feed ends at %d, the counter at %d: an index following the feed never catches up", end, last)
+	}
+}
