@@ -416,23 +416,58 @@ func (e *expander) typos(t Term) []candidate {
 			}
 		}
 	}
-	// A character pair the diary never has marks the slip (コロナ渦: ナ渦);
-	// the pairs it has with the first character and another second say
-	// what was meant.
+	// A character pair the diary never has, in a word whose other pairs it
+	// has, marks the slip (コロナ渦: ナ渦); the pairs it has with the first
+	// character and another second say what was meant. A word none of
+	// whose pairs the diary has marks nothing: any pair that starts the
+	// same would be a guess, and the most used ones, which would be
+	// chosen, are in nearly every entry.
 	tried := map[string]bool{}
-	gramsAt(f, func(g string, at int) {
-		if utf8.RuneCountInString(g) != 2 || tried[g] || e.v.docFreq(fieldText, g) > 0 {
-			return
+	for _, p := range slipPairs(f, e.v) {
+		if tried[p.gram] {
+			continue
 		}
-		tried[g] = true
-		_, size := utf8.DecodeRuneInString(g)
-		for _, near := range e.v.near(fieldText, g, 1, g[:size]) {
+		tried[p.gram] = true
+		_, size := utf8.DecodeRuneInString(p.gram)
+		for _, near := range e.v.near(fieldText, p.gram, 1, p.gram[:size]) {
 			if utf8.RuneCountInString(near) == 2 {
-				c.add(f[:at+size] + near[size:] + f[at+len(g):])
+				c.add(f[:p.at+size] + near[size:] + f[p.at+len(p.gram):])
 			}
 		}
-	})
+	}
 	return c.best()
+}
+
+type pairAt struct {
+	gram string
+	at   int
+}
+
+// slipPairs returns the character pairs of folded f that the diary never
+// has, from the Japanese runs of f in which it has at least one other pair.
+func slipPairs(f string, v *vocabulary) []pairAt {
+	var out []pairAt
+	eachRun([]byte(f), func(kind runKind, run []byte, start int) {
+		if kind != runJapanese {
+			return
+		}
+		var unseen []pairAt
+		seen := false
+		grams(run, func(g []byte, at int) {
+			if utf8.RuneCount(g) != 2 {
+				return
+			}
+			if v.docFreq(fieldText, string(g)) > 0 {
+				seen = true
+			} else {
+				unseen = append(unseen, pairAt{string(g), start + at})
+			}
+		})
+		if seen {
+			out = append(out, unseen...)
+		}
+	})
+	return out
 }
 
 // parts returns the words of a compound term to find anywhere in an entry
@@ -608,17 +643,6 @@ func splitCamel(s string) string {
 		prev = r
 	}
 	return b.String()
-}
-
-// gramsAt calls fn with each character pair of the Japanese runs of folded
-// text and its byte offset.
-func gramsAt(f string, fn func(g string, at int)) {
-	eachRun([]byte(f), func(kind runKind, run []byte, start int) {
-		if kind != runJapanese {
-			return
-		}
-		grams(run, func(g []byte, at int) { fn(string(g), start+at) })
-	})
 }
 
 func isLatinText(s string) bool {

@@ -147,3 +147,17 @@ func TestNothingToSuggestFindsNothing(t *testing.T) {
 		t.Errorf("hits %+v, suggestion %q for a query nothing resembles", res.Hits, res.Suggestion)
 	}
 }
+
+// A slip shows as one unknown pair in a word whose other pairs the diary
+// has (コロナ渦). A two-kanji word it has no pair of is not a slip of
+// whatever word starts with the same kanji: 処罰 is not 処理.
+func TestAnUnknownWordIsNotTakenForASlip(t *testing.T) {
+	ix := openRecalled(t)
+	res, err := ix.Search(context.Background(), Request{Query: "処罰", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 0 || res.Suggestion != "" {
+		t.Errorf("hits %+v, suggestion %q for a word the diary has no pair of", res.Hits, res.Suggestion)
+	}
+}
