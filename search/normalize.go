@@ -49,22 +49,100 @@ func (f *folder) fold(s string, track bool) {
 	f.pending = f.pending[:0]
 	f.pendingStart, f.pendingEnd = f.pendingStart[:0], f.pendingEnd[:0]
 	f.kataRun = 0
+	for i := 0; i < len(s); {
+		if !track && f.kataRun == 0 {
+			if n := f.copyFolded(s[i:]); n > 0 {
+				i += n
+				continue
+			}
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		next := i + size
+		if settled(r) && (next == len(s) || settled(firstRune(s[next:]))) {
+			if r >= 'A' && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			f.emit(r, int32(i), int32(next), track)
+			i = next
+			continue
+		}
+		// Up to the next settled character, the text may compose or
+		// decompose: normalise that stretch as a whole.
+		for next < len(s) {
+			r, size := utf8.DecodeRuneInString(s[next:])
+			if settled(r) {
+				break
+			}
+			next += size
+		}
+		f.foldStretch(s[i:next], int32(i), track)
+		i = next
+	}
+	f.flush(false, track)
+}
+
+// copyFolded appends the longest start of s that folding leaves as it is
+// and that needs no katakana rules (settled characters but upper case,
+// katakana and the long-vowel mark), and returns its length.
+func (f *folder) copyFolded(s string) int {
+	n := 0
+	for n < len(s) {
+		if c := s[n]; c < utf8.RuneSelf {
+			if c >= 'A' && c <= 'Z' {
+				break
+			}
+			n++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !settled(r) || isKatakana(r) || r == longVowel {
+			break
+		}
+		n += size
+	}
+	if n < len(s) && !settled(firstRune(s[n:])) {
+		// The last character may compose with what follows it.
+		_, size := utf8.DecodeLastRuneInString(s[:n])
+		n -= size
+	}
+	f.out = append(f.out, s[:n]...)
+	return n
+}
+
+// settled reports whether r is its own NFKC form, its own lower case, and
+// composes with no character before it: ASCII, kana, the common kanji and
+// Japanese punctuation, which are nearly all of a Japanese diary. A
+// settled character followed by another is folded as it stands, without
+// the normaliser, which took most of the time of folding.
+func settled(r rune) bool {
+	return r < utf8.RuneSelf ||
+		(r >= 'ぁ' && r <= 'ゖ') || (r >= 'ァ' && r <= 'ヺ') || r == longVowel ||
+		(r >= '\u4e00' && r <= '\u9fff') || r == '、' || r == '。'
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+// foldStretch folds s, which starts at offset base of the text, through
+// the normaliser.
+func (f *folder) foldStretch(s string, base int32, track bool) {
 	var it norm.Iter
 	it.InitString(norm.NFKC, s)
 	for !it.Done() {
-		from := it.Pos()
+		from := base + int32(it.Pos())
 		seg := it.Next()
-		to := it.Pos()
+		to := base + int32(it.Pos())
 		for len(seg) > 0 {
 			r, size := utf8.DecodeRune(seg)
 			seg = seg[size:]
 			if r == utf8.RuneError && size <= 1 {
 				r = unicode.ReplacementChar
 			}
-			f.emit(unicode.ToLower(r), int32(from), int32(to), track)
+			f.emit(unicode.ToLower(r), from, to, track)
 		}
 	}
-	f.flush(false, track)
 }
 
 func (f *folder) emit(r rune, from, to int32, track bool) {

@@ -121,12 +121,24 @@ func TestAnalysisSurvivesBadInput(t *testing.T) {
 	}
 }
 
+// foldThroughNormaliser folds s with every character through the
+// normaliser, as Fold did before it folded settled characters directly.
+func foldThroughNormaliser(s string) string {
+	var f folder
+	f.foldStretch(s, 0, false)
+	f.flush(false, false)
+	return string(f.out)
+}
+
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"サーバー", "ｻｰﾊﾞｰ", "Ａ", "\xff", "ーーー", "アーー", "ﾞ"} {
+	for _, s := range []string{"サーバー", "ｻｰﾊﾞｰ", "Ａ", "\xff", "ーーー", "アーー", "ﾞ", "カﾞ", "か\u3099", "e\u0301", "한\u11a8", "ＡＷＳのｻｰﾊﾞ", "㈱テスト"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := Fold(s)
+		if want := foldThroughNormaliser(s); got != want {
+			t.Fatalf("Fold(%q) = %q, but normalised as a whole it is %q", s, got, want)
+		}
 		if !utf8.ValidString(got) {
 			t.Fatalf("Fold(%q) = %q, not valid UTF-8", s, got)
 		}
