@@ -418,10 +418,11 @@ func (e *expander) typos(t Term) []candidate {
 	}
 	// A character pair the diary never has, in a word whose other pairs it
 	// has, marks the slip (コロナ渦: ナ渦); the pairs it has with the first
-	// character and another second say what was meant. A word none of
-	// whose pairs the diary has marks nothing: any pair that starts the
-	// same would be a guess, and the most used ones, which would be
-	// chosen, are in nearly every entry.
+	// character and another second of the same script say what was meant
+	// (a kanji mistaken for a kana is no slip: スタコラ is not スタのラ). A
+	// word none of whose pairs the diary has marks nothing: any pair that
+	// starts the same would be a guess, and the most used ones, which would
+	// be chosen, are in nearly every entry.
 	tried := map[string]bool{}
 	for _, p := range slipPairs(f, e.v) {
 		if tried[p.gram] {
@@ -429,8 +430,10 @@ func (e *expander) typos(t Term) []candidate {
 		}
 		tried[p.gram] = true
 		_, size := utf8.DecodeRuneInString(p.gram)
+		slipped, _ := utf8.DecodeRuneInString(p.gram[size:])
 		for _, near := range e.v.near(fieldText, p.gram, 1, p.gram[:size]) {
-			if utf8.RuneCountInString(near) == 2 {
+			meant, n := utf8.DecodeRuneInString(near[size:])
+			if size+n == len(near) && kindOf(meant) == kindOf(slipped) {
 				c.add(f[:p.at+size] + near[size:] + f[p.at+len(p.gram):])
 			}
 		}

@@ -161,3 +161,18 @@ func TestAnUnknownWordIsNotTakenForASlip(t *testing.T) {
 		t.Errorf("hits %+v, suggestion %q for a word the diary has no pair of", res.Hits, res.Suggestion)
 	}
 }
+
+// A slip stays in its script: イスク is not イスを, though the diary has スを
+// where the query has the unknown pair スク.
+func TestASlipIsCorrectedWithinItsScript(t *testing.T) {
+	ix := openWithTexts(t, []Document{
+		{ID: "ice", Title: "夏", Body: "アイスを食べた。", Date: "2024-07-01"},
+	})
+	res, err := ix.Search(context.Background(), Request{Query: "イスク", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 0 || res.Suggestion != "" {
+		t.Errorf("hits %+v, suggestion %q: a katakana slip corrected with a hiragana", res.Hits, res.Suggestion)
+	}
+}
