@@ -234,7 +234,7 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	first := 0 // where out.Hits start among all hits
 	if req.Sort == "date" || !scored {
 		first = offset
-		sr := bleve.NewSearchRequestOptions(bq, max(limit, sample), offset, false)
+		sr := unscored(bleve.NewSearchRequestOptions(bq, max(limit, sample), offset, false))
 		sr.SortBy([]string{"-" + fieldDate, "-_id"})
 		if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
 			return fmt.Errorf("search %q: %w", req.Query, err)
@@ -264,7 +264,7 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 
 // facets adds the tags and years of the hits of fq to res.
 func (ix *Index) facets(ctx context.Context, res *Result, fq query.Query, typed string) error {
-	fr := bleve.NewSearchRequestOptions(fq, 0, 0, false)
+	fr := unscored(bleve.NewSearchRequestOptions(fq, 0, 0, false))
 	fr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
 	fr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
 	facets, err := ix.idx.SearchInContext(ctx, fr)
@@ -337,6 +337,15 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 // equal scores whole.
 const maxTiedFetch = 4096
 
+// unscored marks a search whose order or use needs no relevance (a sort by
+// date, counting facets): Bleve then skips scoring every match and joins
+// and intersects postings as bitmaps, which for a word in half the diary
+// is most of the search.
+func unscored(sr *bleve.SearchRequest) *bleve.SearchRequest {
+	sr.Score = bleve.ScoreNone
+	return sr
+}
+
 // newestFirstAmongTies puts each run of hits with the same score in date
 // order, newest first, as a sort by score and date would have.
 func (ix *Index) newestFirstAmongTies(ctx context.Context, hits search.DocumentMatchCollection) error {
@@ -349,7 +358,7 @@ func (ix *Index) newestFirstAmongTies(ctx context.Context, hits search.DocumentM
 	if len(tied) == 0 {
 		return nil
 	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(tied), len(tied), 0, false)
+	sr := unscored(bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(tied), len(tied), 0, false))
 	sr.SortBy([]string{"-" + fieldDate})
 	byDate, err := ix.idx.SearchInContext(ctx, sr)
 	if err != nil {

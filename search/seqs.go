@@ -22,7 +22,7 @@ const seqPage = 5000
 func (ix *Index) EachSeq(ctx context.Context, fn func(id string, seq int64) error) error {
 	var after []string
 	for {
-		sr := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), seqPage, 0, false)
+		sr := unscored(bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), seqPage, 0, false))
 		sr.SortBy([]string{fieldSeq, "_id"})
 		if after != nil {
 			sr.SearchAfter = after
