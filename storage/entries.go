@@ -270,6 +270,16 @@ func (w *writer) prefetch(ctx context.Context, entries []diary.Entry) error {
 	return nil
 }
 
+// nextSeq is the package's nextSeq through the batch's prepared statement:
+// a batch takes one number an entry.
+func (w *writer) nextSeq(ctx context.Context) (int64, error) {
+	st, err := w.stmt(ctx, nextSeqQuery)
+	if err != nil {
+		return 0, err
+	}
+	return scanSeq(st.QueryRowContext(ctx))
+}
+
 func (w *writer) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := w.stmts[query]; ok {
 		return st, nil
@@ -312,7 +322,7 @@ func (w *writer) save(ctx context.Context, e diary.Entry, now time.Time) (SaveRe
 			return SaveResult{ID: e.ID, Unchanged: true}, nil
 		}
 	}
-	seq, err := nextSeq(ctx, w.tx)
+	seq, err := w.nextSeq(ctx)
 	if err != nil {
 		return SaveResult{}, err
 	}

@@ -194,9 +194,14 @@ func classifyWriteError(err error) error {
 
 // nextSeq advances the global change counter inside tx.
 func nextSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
+	return scanSeq(tx.QueryRowContext(ctx, nextSeqQuery))
+}
+
+const nextSeqQuery = "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value"
+
+func scanSeq(row *sql.Row) (int64, error) {
 	var seq int64
-	err := tx.QueryRowContext(ctx, "UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value").Scan(&seq)
-	if err != nil {
+	if err := row.Scan(&seq); err != nil {
 		return 0, fmt.Errorf("advance change counter: %w", err)
 	}
 	return seq, nil

@@ -95,6 +95,19 @@ func TestSyncCarriesWritesAndDeletes(t *testing.T) {
 	if got.Title != e.Title || got.Body != e.Body || got.Date != e.Date || !slices.Equal(got.Tags, e.Tags) {
 		t.Fatalf("B has %+v, A wrote %+v", got, e)
 	}
+	// An edit of the tags replaces them; an edit of the text alone keeps them.
+	e.Tags = []string{"db", "meetup"}
+	e = a.save(t, e)
+	b.apply(t, a.send(t))
+	if got := b.entry(t, e.ID); !slices.Equal(got.Tags, e.Tags) {
+		t.Fatalf("B has tags %v, A wrote %v", got.Tags, e.Tags)
+	}
+	e.Body += "\n\n追記: 移行手順"
+	e = a.save(t, e)
+	b.apply(t, a.send(t))
+	if got := b.entry(t, e.ID); got.Body != e.Body || !slices.Equal(got.Tags, e.Tags) {
+		t.Fatalf("B has %q with tags %v, A wrote %q with %v", got.Body, got.Tags, e.Body, e.Tags)
+	}
 
 	if err := b.Trash(context.Background(), e.ID); err != nil {
 		t.Fatal(err)
