@@ -71,9 +71,10 @@ func TestCallsReachTheCoreAndErrorsKeepTheirCode(t *testing.T) {
 		Hits  []struct{ ID string }
 	}
 	// A save while the start-up check holds the index is indexed as soon
-	// as the check lets go (see Service.afterWrite): moments later.
+	// as the check lets go (see Service.afterWrite): moments later, or some
+	// seconds under the race detector beside the rest of the suite.
 	st := 0
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		st = post(t, hs, "/__bridge/Finder/Search", []any{map[string]any{"Query": "kubernetes"}}, &found)
 		if st != 200 || found.Total > 0 || time.Now().After(deadline) {
 			break
