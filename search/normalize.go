@@ -109,11 +109,12 @@ func (f *folder) copyFolded(s string) int {
 	return n
 }
 
-// settled reports whether r is its own NFKC form, its own lower case, and
-// composes with no character before it: ASCII, kana, the common kanji and
-// Japanese punctuation, which are nearly all of a Japanese diary. A
-// settled character followed by another is folded as it stands, without
-// the normaliser, which took most of the time of folding.
+// settled reports whether r is its own NFKC form and composes with no
+// character before it: ASCII, kana, the common kanji and Japanese
+// punctuation, which are nearly all of a Japanese diary. A settled
+// character followed by another is folded as it stands (ASCII upper case
+// lowered by hand), without the normaliser, which took most of the time
+// of folding.
 func settled(r rune) bool {
 	return r < utf8.RuneSelf ||
 		(r >= 'ぁ' && r <= 'ゖ') || (r >= 'ァ' && r <= 'ヺ') || r == longVowel ||

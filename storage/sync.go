@@ -199,8 +199,8 @@ func scanVersions(rows *sql.Rows, fn func(entryID string, v versionMeta)) error 
 
 // landing is what a batch of arriving versions lands on: the entries as
 // they are, the version each row holds, and the versions each has. Read up
-// front in a few queries rather than several an entry, which for a batch
-// of edits was a third of applying it. Each entry of the batch is applied
+// front in a few queries rather than several an entry, which was a third
+// of the database's work in applying a batch of edits. Each entry is applied
 // once and writes only its own rows, so what was read stays true until
 // its turn.
 type landing struct {
