@@ -93,6 +93,10 @@ var engineering = []Document{
 	{ID: "canal2", Title: "旅行2", Body: "again the canal of cranes.", Date: "2024-02-03"},
 	{ID: "capable", Title: "メモ2", Body: "a team capable of anything.", Date: "2024-02-04"},
 	{ID: "conduct", Title: "メモ3", Body: "rules of conduct", Date: "2024-02-05"},
+	// Two-letter initials: attested by the words written together, or not.
+	{ID: "pr", Title: "レビュー", Body: "pull request を出した。", Date: "2024-03-01"},
+	{ID: "pr-short", Title: "マージ", Body: "PR を三つマージした。", Date: "2024-03-02"},
+	{ID: "as-word", Title: "道具", Body: "use it as a tool.", Date: "2024-03-03"},
 }
 
 func TestWordsLearnedFromTheDiary(t *testing.T) {
@@ -109,6 +113,10 @@ func TestWordsLearnedFromTheDiary(t *testing.T) {
 		// entries hold; pairs from different entries make no phrase.
 		{"CoC", []string{"coc:variant", "canal2:variant", "canal1:variant"}},
 		{"hot module replacement", []string{"hmr:exact", "hmr-short:variant"}},
+		{"pull request", []string{"pr:exact", "pr-short:variant"}},
+		// Initials of two words the diary never writes together are
+		// anybody's: as is not action semver.
+		{"action semver", []string{}},
 		// Clipped kanji words.
 		{"普選", []string{"fusen:variant"}},
 		{"高女", []string{"koujo:variant"}},

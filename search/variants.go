@@ -702,6 +702,12 @@ func (e *expander) spellingRound(q Query) (Query, []string, string) {
 			if len(words) < 2 {
 				continue
 			}
+			// Two letters are initials of too much (action semver, as):
+			// they count only where the diary writes the two words
+			// together too, and so knows what they stand for.
+			if len(words) == 2 && e.v.docFreq(fieldWord, words[0]+" "+words[1]) == 0 {
+				continue
+			}
 			if acr := initials(words); acr != "" && e.v.docFreq(fieldText, acr) > 0 {
 				for k := i; k <= j; k++ {
 					out.Must[k] = append(out.Must[k], Term{Text: acr})
