@@ -258,14 +258,12 @@ func (w *writer) prefetch(ctx context.Context, entries []diary.Entry) error {
 			return fmt.Errorf("find imported entries: %w", err)
 		}
 	}
-	for chunk := range slices.Chunk(ids, 500) {
-		found, err := loadEntries(ctx, w.tx, chunk)
-		if err != nil {
-			return err
-		}
-		for i := range found {
-			w.known[found[i].ID] = &found[i]
-		}
+	found, err := entriesByID(ctx, w.tx, ids, loadEntries)
+	if err != nil {
+		return err
+	}
+	for id, e := range found {
+		w.known[id] = &e
 	}
 	return nil
 }
@@ -485,7 +483,7 @@ func (s *Store) Get(ctx context.Context, id string) (diary.Entry, error) {
 
 // GetMany returns the entries with the given ids that exist, by id.
 func (s *Store) GetMany(ctx context.Context, ids []string) (map[string]diary.Entry, error) {
-	return s.byID(ctx, ids, loadEntries)
+	return entriesByID(ctx, s.read, ids, loadEntries)
 }
 
 // Trash moves an entry to the trash. Trashing a trashed entry does nothing.

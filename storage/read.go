@@ -119,15 +119,15 @@ func load(ctx context.Context, q querier, ids []string, whole bool) ([]diary.Ent
 // the given ids that exist, by id (see loadShown): less to read than whole
 // entries.
 func (s *Store) Shown(ctx context.Context, ids []string) (map[string]diary.Entry, error) {
-	return s.byID(ctx, ids, loadShown)
+	return entriesByID(ctx, s.read, ids, loadShown)
 }
 
-// byID reads the entries with the given ids that exist with load, in
-// chunks SQLite takes as parameters, by id.
-func (s *Store) byID(ctx context.Context, ids []string, load func(context.Context, querier, []string) ([]diary.Entry, error)) (map[string]diary.Entry, error) {
+// entriesByID reads the entries with the given ids that exist with load
+// (loadEntries or loadShown), in chunks SQLite takes as parameters, by id.
+func entriesByID(ctx context.Context, q querier, ids []string, load func(context.Context, querier, []string) ([]diary.Entry, error)) (map[string]diary.Entry, error) {
 	out := make(map[string]diary.Entry, len(ids))
 	for chunk := range slices.Chunk(ids, 500) {
-		found, err := load(ctx, s.read, chunk)
+		found, err := load(ctx, q, chunk)
 		if err != nil {
 			return nil, err
 		}

@@ -204,39 +204,23 @@ func scanVersions(rows *sql.Rows, fn func(entryID string, v versionMeta)) error 
 // once and writes only its own rows, so what was read stays true until
 // its turn.
 type landing struct {
-	entries  map[string]*diary.Entry
-	vids     map[string]string // only entries that have a row
+	entries  map[string]diary.Entry
+	vids     map[string]string // only rows that hold a version
 	versions map[string][]versionMeta
 }
 
 func (w *writer) readLanding(ctx context.Context, ids []string) (*landing, error) {
-	l := &landing{entries: map[string]*diary.Entry{}, vids: map[string]string{}, versions: map[string][]versionMeta{}}
+	entries, err := entriesByID(ctx, w.tx, ids, loadEntries)
+	if err != nil {
+		return nil, err
+	}
+	vids, err := versionsHeld(ctx, w.tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	l := &landing{entries: entries, vids: vids, versions: map[string][]versionMeta{}}
 	for chunk := range slices.Chunk(ids, 500) {
-		found, err := loadEntries(ctx, w.tx, chunk)
-		if err != nil {
-			return nil, err
-		}
-		for i := range found {
-			l.entries[found[i].ID] = &found[i]
-		}
-		rows, err := w.tx.QueryContext(ctx, "SELECT id, vid FROM entries WHERE id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
-		if err != nil {
-			return nil, fmt.Errorf("read versions entries hold: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			var vid sql.NullString
-			if err := rows.Scan(&id, &vid); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read versions entries hold: %w", err)
-			}
-			l.vids[id] = vid.String
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read versions entries hold: %w", err)
-		}
-		rows, err = w.tx.QueryContext(ctx, "SELECT entry_id, "+versionColumns+" FROM sync_versions WHERE entry_id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+		rows, err := w.tx.QueryContext(ctx, "SELECT entry_id, "+versionColumns+" FROM sync_versions WHERE entry_id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("read versions: %w", err)
 		}
@@ -483,15 +467,9 @@ func (s *Store) Unsent(ctx context.Context, after string, limit int) ([]Version,
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("list versions to send: %w", err)
 		}
-		current := map[string]diary.Entry{}
-		for chunk := range slices.Chunk(fromRow, 500) {
-			found, err := loadEntries(ctx, tx, chunk)
-			if err != nil {
-				return err
-			}
-			for _, e := range found {
-				current[e.ID] = e
-			}
+		current, err := entriesByID(ctx, tx, fromRow, loadEntries)
+		if err != nil {
+			return err
 		}
 		for i := range out {
 			v := &out[i]
@@ -679,8 +657,7 @@ func (w *writer) applyEntry(ctx context.Context, id string, incoming []Version, 
 	cur := l.vids[id]
 	var prev *diary.Entry
 	if e, ok := l.entries[id]; ok {
-		copied := *e
-		prev = &copied
+		prev = &e
 	}
 	if win.vid != cur {
 		if prev != nil && cur != "" {

@@ -236,9 +236,15 @@ func (s *Store) RenameSyncDevice(ctx context.Context, device, alias string) erro
 // CurrentVersions gives the version each of these entries holds now, by
 // id: what another device's edit of it would be written over.
 func (s *Store) CurrentVersions(ctx context.Context, ids []string) (map[string]string, error) {
+	return versionsHeld(ctx, s.read, ids)
+}
+
+// versionsHeld gives the version each of these entries' rows holds, by id;
+// an entry with no row, or whose row holds none, is left out.
+func versionsHeld(ctx context.Context, q querier, ids []string) (map[string]string, error) {
 	out := make(map[string]string, len(ids))
 	for chunk := range slices.Chunk(ids, 500) {
-		rows, err := s.read.QueryContext(ctx, "SELECT id, vid FROM entries WHERE vid IS NOT NULL AND id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
+		rows, err := q.QueryContext(ctx, "SELECT id, vid FROM entries WHERE vid IS NOT NULL AND id IN ("+placeholders(len(chunk))+")", anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("read versions: %w", err)
 		}
