@@ -29,16 +29,7 @@ var relatedDiary = []Document{
 }
 
 func openRelated(t *testing.T) *Index {
-	t.Helper()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), relatedDiary, nil, 1); err != nil {
-		t.Fatal(err)
-	}
-	return ix
+	return openIndex(t, relatedDiary, 1)
 }
 
 func TestRelated(t *testing.T) {

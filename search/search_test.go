@@ -48,13 +48,19 @@ var fixture = []Document{
 }
 
 func openFixture(t *testing.T) *Index {
+	return openIndex(t, fixture, 5)
+}
+
+// openIndex indexes docs, up to change seq, in a fresh index closed when
+// the test ends.
+func openIndex(t *testing.T, docs []Document, seq int64) *Index {
 	t.Helper()
 	ix, err := Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), fixture, nil, 5); err != nil {
+	if err := ix.Apply(context.Background(), docs, nil, seq); err != nil {
 		t.Fatal(err)
 	}
 	return ix

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 )
 
@@ -11,14 +10,7 @@ import (
 // storage would give it.
 func openWithTexts(t *testing.T, docs []Document) *Index {
 	t.Helper()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
-		t.Fatal(err)
-	}
+	ix := openIndex(t, docs, 1)
 	ix.SetTextSource(textsOf(docs))
 	return ix
 }

@@ -25,16 +25,7 @@ var recalled = []Document{
 }
 
 func openRecalled(t *testing.T) *Index {
-	t.Helper()
-	ix, err := Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	if err := ix.Apply(context.Background(), recalled, nil, 1); err != nil {
-		t.Fatal(err)
-	}
-	return ix
+	return openIndex(t, recalled, 1)
 }
 
 func TestSearchFindsWhatWasMeant(t *testing.T) {
@@ -138,13 +129,18 @@ func TestVariantsDoNotLoosenFiltersOrExclusions(t *testing.T) {
 }
 
 func TestNothingToSuggestFindsNothing(t *testing.T) {
-	ix := openRecalled(t)
-	res, err := ix.Search(context.Background(), Request{Query: "ゑゐゑゐ xqzvvk", Limit: 10})
+	findsNothing(t, openRecalled(t), "ゑゐゑゐ xqzvvk", "a query nothing resembles")
+}
+
+// findsNothing checks that query finds no entry and suggests nothing.
+func findsNothing(t *testing.T, ix *Index, query, why string) {
+	t.Helper()
+	res, err := ix.Search(context.Background(), Request{Query: query, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(res.Hits) != 0 || res.Suggestion != "" {
-		t.Errorf("hits %+v, suggestion %q for a query nothing resembles", res.Hits, res.Suggestion)
+		t.Errorf("Search(%q): hits %+v, suggestion %q for %s", query, res.Hits, res.Suggestion, why)
 	}
 }
 
@@ -152,14 +148,7 @@ func TestNothingToSuggestFindsNothing(t *testing.T) {
 // has (コロナ渦). A two-kanji word it has no pair of is not a slip of
 // whatever word starts with the same kanji: 処罰 is not 処理.
 func TestAnUnknownWordIsNotTakenForASlip(t *testing.T) {
-	ix := openRecalled(t)
-	res, err := ix.Search(context.Background(), Request{Query: "処罰", Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Hits) != 0 || res.Suggestion != "" {
-		t.Errorf("hits %+v, suggestion %q for a word the diary has no pair of", res.Hits, res.Suggestion)
-	}
+	findsNothing(t, openRecalled(t), "処罰", "a word the diary has no pair of")
 }
 
 // A slip stays in its script: イスク is not イスを, though the diary has スを
@@ -168,11 +157,5 @@ func TestASlipIsCorrectedWithinItsScript(t *testing.T) {
 	ix := openWithTexts(t, []Document{
 		{ID: "ice", Title: "夏", Body: "アイスを食べた。", Date: "2024-07-01"},
 	})
-	res, err := ix.Search(context.Background(), Request{Query: "イスク", Limit: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(res.Hits) != 0 || res.Suggestion != "" {
-		t.Errorf("hits %+v, suggestion %q: a katakana slip corrected with a hiragana", res.Hits, res.Suggestion)
-	}
+	findsNothing(t, ix, "イスク", "a katakana slip, which only a hiragana would correct")
 }
