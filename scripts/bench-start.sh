@@ -57,21 +57,40 @@ split() {
   done
 }
 
+# wait_for_line prints the first line of file $1 that contains $2, waiting
+# up to $3 seconds while the app runs. It reads the log as it grows with
+# shell builtins alone: polling with grep and sleep every 20 ms would take
+# half a core, on two cores a real part of what is being timed.
+wait_for_line() {
+  local file=$1 want=$2 until=$((${EPOCHREALTIME/./} + $3 * 1000000)) line partial=""
+  local fd nap
+  exec {fd}<"$file" {nap}<> <(:)
+  while ((${EPOCHREALTIME/./} < until)); do
+    if IFS= read -r -u "$fd" line; then
+      line=$partial$line partial=""
+      if [[ $line == *"$want"* ]]; then
+        printf '%s\n' "$line"
+        break
+      fi
+      continue
+    fi
+    partial+=$line # a line still being written: the rest comes later
+    kill -0 "$app_pid" 2>/dev/null || break
+    read -r -t 0.02 -u "$nap" _ || true
+  done
+  exec {fd}<&- {nap}<&-
+}
+
 rss_mb() { awk '/^VmRSS:/ { printf "%d", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 times=()
 for run in $(seq "$runs"); do
   log=$tmp/run$run.log
+  : >"$log" # there before the app, for wait_for_line to open
   start=$(date +%s%3N)
-  "$bin" >"$log" 2>&1 &
+  "$bin" >>"$log" 2>&1 &
   app_pid=$!
-  shown=""
-  for _ in $(seq 600); do
-    shown=$(grep -m1 'msg="first screen shown"' "$log" || true)
-    [ -n "$shown" ] && break
-    kill -0 "$app_pid" 2>/dev/null || break
-    sleep 0.02
-  done
+  shown=$(wait_for_line "$log" 'msg="first screen shown"' 12)
   end=$(date +%s%3N)
   if [ -z "$shown" ]; then
     echo "bench-start: run $run: no first screen within 12 s; log:" >&2
