@@ -61,7 +61,7 @@ func main() {
 	shell.menu = appMenu(shell, shell.lang)
 	backend := desktop.NewBackend(context.Background(), log, shell, shell, prefs, app.Open)
 	shell.backend = backend
-	backend.HoldChecksForFirstScreen()
+	backend.HoldBackgroundForFirstScreen()
 
 	v := prefs.Values()
 	var openedAt atomic.Int64 // when the data folder was open, unix ms

@@ -369,7 +369,7 @@ func TestStartupChecksWaitForTheFirstScreen(t *testing.T) {
 
 	shown := make(chan struct{})
 	daily := make(chan BackupInfo, 1)
-	s, err = Open(ctx, Options{DataDir: dir, StartupChecks: true, StartupChecksAfter: shown,
+	s, err = Open(ctx, Options{DataDir: dir, StartupChecks: true, BackgroundAfter: shown,
 		OnBackup: func(b BackupInfo) {
 			if b.Reason == BackupDaily {
 				daily <- b

@@ -42,12 +42,13 @@ type Options struct {
 	// (rebuilding it when they disagree) and the day's backup. A damaged
 	// database is kept open for reading only; OnDamaged hears why.
 	StartupChecks bool
-	// StartupChecksAfter, if set, holds those checks back until it is
-	// closed (the window has drawn its first screen), or for at most
-	// startupChecksWait: reading the whole database and index, they would
-	// take a core from the window's start on a two-core machine.
-	StartupChecksAfter <-chan struct{}
-	OnDamaged          func(message string)
+	// BackgroundAfter, if set, holds those checks and the loading of the
+	// dictionaries back until it is closed (the window has drawn its first
+	// screen), or for at most backgroundWait: reading the whole database
+	// and index, and decoding the dictionaries (half a second of CPU), they
+	// would take a core from the window's start on a two-core machine.
+	BackgroundAfter <-chan struct{}
+	OnDamaged       func(message string)
 	// OnBackup hears of each automatic backup made.
 	OnBackup func(BackupInfo)
 	// Now is the clock backups are dated by and writes are stamped with
@@ -154,25 +155,43 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 		s.syncMu.Lock()
 		s.background.Go(func() { s.catchUpLocked(bg, opts.IndexProgress) })
 	}
+	// The dictionaries load while the rest of the start-up goes on, so
+	// the first search does not wait for them. Close does not wait for
+	// them either: a quick command would otherwise pay for them.
+	go func() {
+		if waitForWindow(bg, opts.BackgroundAfter) {
+			search.Warm()
+		}
+	}()
 	if opts.StartupChecks {
 		s.background.Go(func() {
-			if opts.StartupChecksAfter != nil {
-				select {
-				case <-opts.StartupChecksAfter:
-				case <-time.After(startupChecksWait):
-				case <-bg.Done():
-					return
-				}
+			if waitForWindow(bg, opts.BackgroundAfter) {
+				s.startupChecks(bg, opts.IndexProgress)
 			}
-			s.startupChecks(bg, opts.IndexProgress)
 		})
 	}
 	return s, nil
 }
 
-// startupChecksWait bounds how long start-up checks wait for the window
-// (a window that never says it has drawn must not keep them from running).
-const startupChecksWait = 5 * time.Second
+// waitForWindow waits until after is closed (nil is closed), for at most
+// backgroundWait; false if ctx ends first.
+func waitForWindow(ctx context.Context, after <-chan struct{}) bool {
+	if after == nil {
+		return ctx.Err() == nil
+	}
+	select {
+	case <-after:
+	case <-time.After(backgroundWait):
+	case <-ctx.Done():
+		return false
+	}
+	return true
+}
+
+// backgroundWait bounds how long the start-up's background work waits for
+// the window (one that never says it has drawn must not keep it from
+// running).
+const backgroundWait = 5 * time.Second
 
 // indexBacklog is about how many changes the index is behind the database:
 // a few are caught up at once, many in the background. -1 if unknown, for
@@ -258,9 +277,6 @@ func (s *Service) open(ctx context.Context) error {
 	}
 	s.synonyms.path = filepath.Join(s.dir, SynonymsFile)
 	s.refreshSynonyms()
-	// The dictionaries load while the rest of the start-up goes on, so
-	// the first search does not wait for them.
-	go search.Warm()
 	return nil
 }
 

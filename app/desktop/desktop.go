@@ -73,17 +73,18 @@ type Backend struct {
 	langMu sync.Mutex
 	uiLang string // "" until first asked: then the setting, else the system's
 
-	// firstScreen, once HoldChecksForFirstScreen is called, is closed when
-	// the window has drawn its first screen; Open's background checks wait
-	// for it.
+	// firstScreen, once HoldBackgroundForFirstScreen is called, is closed
+	// when the window has drawn its first screen; Open's background work
+	// waits for it.
 	firstScreen     chan struct{}
 	firstScreenOnce sync.Once
 }
 
-// HoldChecksForFirstScreen makes Open hold its background checks (the
-// database's quick check, the index check, the day's backup) until
-// FirstScreenShown: the window calls it before it starts.
-func (b *Backend) HoldChecksForFirstScreen() { b.firstScreen = make(chan struct{}) }
+// HoldBackgroundForFirstScreen makes Open hold its background work (the
+// database's quick check, the index check, the day's backup, loading the
+// dictionaries) until FirstScreenShown: the window calls it before it
+// starts.
+func (b *Backend) HoldBackgroundForFirstScreen() { b.firstScreen = make(chan struct{}) }
 
 // FirstScreenShown says the window has drawn its first screen.
 func (b *Backend) FirstScreenShown() {
@@ -126,7 +127,7 @@ func (b *Backend) Open() Status {
 	// The quick check, the index check and the day's backup also run in
 	// the background: none of them keeps the window from opening, and in
 	// the window they wait until its first screen is drawn.
-	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true, StartupChecksAfter: b.firstScreen,
+	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true, BackgroundAfter: b.firstScreen,
 		IndexProgress: func(p app.IndexProgress) {
 			b.emit.Emit("index:progress", map[string]any{"done": p.Done, "total": p.Total, "finished": p.Finished})
 		},
