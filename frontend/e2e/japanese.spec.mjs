@@ -202,6 +202,32 @@ export const tests = [
     await page.screenshot({ path: join(out, 'e2e-ja-dark.png') })
   }],
 
+  ['heat map: one tab stop, arrow keys move by day, Enter or a click picks the day', async ({ page, url }) => {
+    await page.goto(url)
+    const calendar = page.locator('.calendar')
+    const iso = (d) => `${d.getFullYear()}/${String(d.getMonth() + 1).padStart(2, '0')}/${String(d.getDate()).padStart(2, '0')}`
+    const now = new Date()
+    const stops = calendar.locator('.cell[tabindex="0"]')
+    assert.equal(await stops.count(), 1)
+    const today = stops.first()
+    assert.ok((await today.getAttribute('aria-label')).startsWith(iso(now)), 'the tab stop is today')
+    await today.focus()
+    await page.keyboard.press('Enter')
+    await calendar.locator('.clear', { hasText: iso(now) }).waitFor()
+    await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).waitFor()
+    assert.equal(await page.locator('.entry', { hasText: '勉強会メモ' }).count(), 0)
+    if (now.getMonth() > 0 || now.getDate() > 1) {
+      await page.keyboard.press('ArrowUp')
+      const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1)
+      const focused = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '')
+      assert.ok(focused.startsWith(iso(yesterday)), `ArrowUp went to ${focused}`)
+      assert.equal(await stops.count(), 1)
+    }
+    await calendar.locator('.cell.picked').click()
+    await calendar.locator('.clear').waitFor({ state: 'detached' })
+    await page.locator('.entry', { hasText: '勉強会メモ' }).first().waitFor()
+  }],
+
   ['the preview toggle shows whether it is on', async ({ page, url }) => {
     await page.goto(url)
     await page.locator('.entry', { hasText: 'サーバー移行の振り返り' }).click()
