@@ -124,9 +124,10 @@ func (b *Backend) Open() Status {
 	// The window must not stay blank while the index catches up (after an
 	// upgrade rebuilds it, that is a minute for a large diary): it catches
 	// up in the background, and the UI shows how far it has come.
-	// The quick check, the index check and the day's backup also run in
-	// the background: none of them keeps the window from opening, and in
-	// the window they wait until its first screen is drawn.
+	// The quick check, the index check, the day's backup and loading the
+	// dictionaries also run in the background: none of them keeps the
+	// window from opening, and in the window they wait until its first
+	// screen is drawn.
 	svc, err := b.open(b.ctx, app.Options{DataDir: dir, Logger: b.log, IndexInBackground: true, StartupChecks: true, BackgroundAfter: b.firstScreen,
 		IndexProgress: func(p app.IndexProgress) {
 			b.emit.Emit("index:progress", map[string]any{"done": p.Done, "total": p.Total, "finished": p.Finished})
