@@ -7,6 +7,8 @@ describe('dates', () => {
     expect(formatDate('2024-07-03', 'ja')).toBe('2024/07/03（水）')
     expect(formatDate('2024-07-03', 'en', 'en-US')).toBe('Wed, Jul 3, 2024')
     expect(formatDate('2024-07-03', 'en', 'en-GB')).toMatch(/^Wed,? 3 Jul 2024$/)
+    // Formats are kept once made: each locale still gets its own.
+    expect(formatDate('2024-07-04', 'en', 'en-US')).toBe('Thu, Jul 4, 2024')
     expect(formatShortDate('2024-07-03', 'ja')).toBe('7/3（水）')
     expect(formatShortDate('2024-07-03', 'en')).toBe('Jul 3')
     expect(weekday('2024-07-07', 'ja')).toBe('日曜日')

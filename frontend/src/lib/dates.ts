@@ -13,6 +13,29 @@ function utc(iso: string): Date | null {
   return d.toISOString().slice(0, 10) === iso ? d : null
 }
 
+// Making an Intl.DateTimeFormat costs far more than formatting with one
+// (the calendar labels 365 days as the window opens: in English that was a
+// third of a second), so each is made once per locale and style.
+type DateStyle = 'date' | 'dateTime' | 'short' | 'weekday'
+
+const formatOptions: Record<DateStyle, Intl.DateTimeFormatOptions> = {
+  date: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' },
+  dateTime: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' },
+  short: { month: 'short', day: 'numeric', timeZone: 'UTC' },
+  weekday: { weekday: 'long', timeZone: 'UTC' },
+}
+const formats = new Map<string, Intl.DateTimeFormat>()
+
+function dateFormat(style: DateStyle, locale: string): Intl.DateTimeFormat {
+  const key = `${style} ${locale}`
+  let format = formats.get(key)
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, formatOptions[style])
+    formats.set(key, format)
+  }
+  return format
+}
+
 /** englishLocale is the locale English dates follow: the system's if English, else en-US. */
 export function englishLocale(systemLocale: string): string {
   return /^en\b/i.test(systemLocale.replace('_', '-')) ? systemLocale.replace('_', '-').split('.')[0]! : 'en-US'
@@ -23,7 +46,7 @@ export function formatDate(iso: string, lang: Lang, locale = 'en-US'): string {
   const d = utc(iso)
   if (!d) return iso
   if (lang === 'ja') return `${iso.replaceAll('-', '/')}（${jaWeekdays[d.getUTCDay()]}）`
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
+  return dateFormat('date', locale).format(d)
 }
 
 /**
@@ -38,7 +61,7 @@ export function formatDateTime(moment: string | number | Date, lang: Lang, local
   if (lang === 'ja') {
     return `${d.getFullYear()}/${pad(d.getMonth() + 1)}/${pad(d.getDate())}（${jaWeekdays[d.getDay()]}） ${pad(d.getHours())}:${pad(d.getMinutes())}`
   }
-  return new Intl.DateTimeFormat(locale, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' }).format(d)
+  return dateFormat('dateTime', locale).format(d)
 }
 
 /** formatShortDate is a date within a list grouped by month: 7/3（水） or Jul 3. */
@@ -46,7 +69,7 @@ export function formatShortDate(iso: string, lang: Lang, locale = 'en-US'): stri
   const d = utc(iso)
   if (!d) return iso
   if (lang === 'ja') return `${d.getUTCMonth() + 1}/${d.getUTCDate()}（${jaWeekdays[d.getUTCDay()]}）`
-  return new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(d)
+  return dateFormat('short', locale).format(d)
 }
 
 /** weekday names the day of the week of an ISO date in lang. */
@@ -54,7 +77,7 @@ export function weekday(iso: string, lang: Lang, locale = 'en-US'): string {
   const d = utc(iso)
   if (!d) return ''
   if (lang === 'ja') return jaWeekdays[d.getUTCDay()]! + '曜日'
-  return new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(d)
+  return dateFormat('weekday', locale).format(d)
 }
 
 // What an input method makes of the separator keys: mozc turns / into ・
