@@ -231,21 +231,22 @@ func (w *writer) readLanding(ctx context.Context, ids []string) (*landing, error
 	return l, nil
 }
 
-// currentVID is the version an entry's row holds ("" when none).
-func (w *writer) currentVID(ctx context.Context, id string) (string, bool, error) {
+// currentVID is the version an entry's row holds ("" when none, or when
+// there is no row).
+func (w *writer) currentVID(ctx context.Context, id string) (string, error) {
 	st, err := w.stmt(ctx, "SELECT vid FROM entries WHERE id = ?")
 	if err != nil {
-		return "", false, err
+		return "", err
 	}
 	var vid sql.NullString
 	err = st.QueryRowContext(ctx, id).Scan(&vid)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", false, nil
+		return "", nil
 	}
 	if err != nil {
-		return "", false, fmt.Errorf("read version of %s: %w", id, err)
+		return "", fmt.Errorf("read version of %s: %w", id, err)
 	}
-	return vid.String, true, nil
+	return vid.String, nil
 }
 
 // winner picks the current version among heads: live beats trashed beats
@@ -294,7 +295,7 @@ func (w *writer) recordLocal(ctx context.Context, e diary.Entry, prev *diary.Ent
 	if err != nil {
 		return err
 	}
-	cur, _, err := w.currentVID(ctx, e.ID)
+	cur, err := w.currentVID(ctx, e.ID)
 	if err != nil {
 		return err
 	}
@@ -404,7 +405,7 @@ func (w *writer) countConflicts(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	cur, _, err := w.currentVID(ctx, id)
+	cur, err := w.currentVID(ctx, id)
 	if err != nil {
 		return err
 	}
