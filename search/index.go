@@ -111,11 +111,17 @@ const (
 	fieldSeq   = "seq"  // the entry's change number, zero-padded
 )
 
-var config = map[string]any{
-	// The index is rebuildable and records how far it got in the same batch
-	// as the documents, so skipping the fsync of every batch loses at worst
-	// some recent batches, which the change feed replays on the next start.
-	"unsafe_batch": true,
+// config is Bleve's configuration for one index, made afresh for each
+// call: Bleve writes the index's path into the map it is given, and a later
+// open with the same map would read the store of the index created last.
+func config() map[string]any {
+	return map[string]any{
+		// The index is rebuildable and records how far it got in the same
+		// batch as the documents, so skipping the fsync of every batch
+		// loses at worst some recent batches, which the change feed
+		// replays on the next start.
+		"unsafe_batch": true,
+	}
 }
 
 // Open opens the index in dir, creating it if needed. An index of another
@@ -142,7 +148,7 @@ func (ix *Index) create() error {
 	if err := os.RemoveAll(ix.dir); err != nil {
 		return fmt.Errorf("remove old index %s: %w", ix.dir, err)
 	}
-	idx, err := bleve.NewUsing(ix.dir, newMapping(), scorch.Name, scorch.Name, config)
+	idx, err := bleve.NewUsing(ix.dir, newMapping(), scorch.Name, scorch.Name, config())
 	if err != nil {
 		return fmt.Errorf("create index %s: %w", ix.dir, err)
 	}

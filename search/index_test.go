@@ -43,3 +43,42 @@ func TestApplyBesideIndexesAsApplyDoes(t *testing.T) {
 		})
 	}
 }
+
+// One process opens several indexes: the CLI's benchmarks, salvage beside
+// the open diary, the sync simulation's devices. Each must read its own
+// folder, whichever was created last.
+func TestEachIndexOpensItsOwnFolder(t *testing.T) {
+	ctx := context.Background()
+	write := func(dir, id, body string) {
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Apply(ctx, []Document{{ID: id, Title: id, Body: body, Date: "2026-12-05"}}, nil, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first := filepath.Join(t.TempDir(), "index")
+	second := filepath.Join(t.TempDir(), "index")
+	write(first, "first", "勉強会で聞いた監視の話。")
+	write(second, "second", "引っ越しの荷造りを始めた。")
+
+	ix, err := Open(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, Request{Query: "監視"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].ID != "first" {
+		t.Errorf("reopened first index: hits %+v, want its own entry", res.Hits)
+	}
+	if n, err := ix.Count(); err != nil || n != 1 {
+		t.Errorf("reopened first index holds %d documents (%v), want 1", n, err)
+	}
+}

@@ -76,7 +76,7 @@ func (ix *Index) openChecked() (idx bleve.Index, err error) {
 			idx, err = nil, fmt.Errorf("open index: %v", r)
 		}
 	}()
-	return bleve.OpenUsing(ix.dir, config)
+	return bleve.OpenUsing(ix.dir, config())
 }
 
 func checkFiles(ctx context.Context, dir string, files []string, changedOnly bool) ([]SegmentProblem, error) {
