@@ -61,7 +61,8 @@ type Index struct {
 
 	userSynonyms atomic.Pointer[Synonyms]
 	texts        atomic.Pointer[TextSource]
-	freqs        freqCache
+	freqs        lookupCache[uint64]
+	matches      lookupCache[[]string]
 	damaged      []SegmentProblem // found by Open
 }
 
@@ -158,6 +159,7 @@ func (ix *Index) create() error {
 	}
 	ix.idx = idx
 	ix.freqs.clear()
+	ix.matches.clear()
 	return nil
 }
 
@@ -386,6 +388,7 @@ func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 		return fmt.Errorf("write index batch: %w", err)
 	}
 	ix.freqs.clear()
+	ix.matches.clear()
 	ix.applied.Add(1)
 	return nil
 }

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -80,5 +81,41 @@ func TestEachIndexOpensItsOwnFolder(t *testing.T) {
 	}
 	if n, err := ix.Count(); err != nil || n != 1 {
 		t.Errorf("reopened first index holds %d documents (%v), want 1", n, err)
+	}
+}
+
+// What the dictionary answered is kept between searches, and a write
+// forgets it: a word written after a search is among the words a pattern
+// matches at the next one.
+func TestPatternLookupsSeeNewWords(t *testing.T) {
+	ctx := context.Background()
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	write := func(id, body string, seq int64) {
+		if err := ix.Apply(ctx, []Document{{ID: id, Body: body, Date: "2026-12-05"}}, nil, seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	lookup := func() []string {
+		v, err := ix.vocabulary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.close()
+		return v.matching(fieldText, "gra[a-z]*", 10)
+	}
+	write("a", "grafana のダッシュボードを作った。", 1)
+	if got := lookup(); !slices.Equal(got, []string{"grafana"}) {
+		t.Fatalf("before: %v", got)
+	}
+	if got := lookup(); !slices.Equal(got, []string{"grafana"}) {
+		t.Fatalf("asked again: %v", got)
+	}
+	write("b", "graphql のスキーマを見直した。", 2)
+	if got := lookup(); !slices.Equal(got, []string{"grafana", "graphql"}) {
+		t.Errorf("after a write: %v, want both words", got)
 	}
 }

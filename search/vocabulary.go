@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"sync"
 	"unicode/utf8"
 
@@ -18,41 +19,44 @@ import (
 // actually uses them, and the index knows that at the cost of a dictionary
 // lookup. One vocabulary serves one search.
 type vocabulary struct {
-	r     index.IndexReader
-	fuzzy index.IndexReaderFuzzy
-	regex index.IndexReaderRegexp
-	df    *freqCache
-	posts map[string][]string // see postings
+	r       index.IndexReader
+	fuzzy   index.IndexReaderFuzzy
+	regex   index.IndexReaderRegexp
+	df      *lookupCache[uint64]
+	matches *lookupCache[[]string]
+	posts   map[string][]string // see postings
 }
 
-// freqCache keeps document frequencies between searches: the keystrokes of
-// one query ask about the same terms again and again. Any write to the
-// index empties it.
-type freqCache struct {
+// lookupCache keeps what the index's dictionary answered between searches:
+// the keystrokes of one query ask about the same terms and patterns again
+// and again. Document frequencies are cheap to look up but many; a pattern
+// (see matching) is one lookup, but building its automaton costs more than
+// many a whole search. Any write to the index empties both.
+type lookupCache[V any] struct {
 	mu sync.Mutex
-	m  map[string]uint64
+	m  map[string]V
 }
 
-// maxCachedFreqs bounds the cache; past it, it starts again.
-const maxCachedFreqs = 1 << 16
+// maxCachedLookups bounds a cache; past it, it starts again.
+const maxCachedLookups = 1 << 16
 
-func (c *freqCache) get(key string) (uint64, bool) {
+func (c *lookupCache[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n, ok := c.m[key]
-	return n, ok
+	v, ok := c.m[key]
+	return v, ok
 }
 
-func (c *freqCache) put(key string, n uint64) {
+func (c *lookupCache[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxCachedFreqs {
-		c.m = make(map[string]uint64, 1024)
+	if c.m == nil || len(c.m) >= maxCachedLookups {
+		c.m = make(map[string]V, 1024)
 	}
-	c.m[key] = n
+	c.m[key] = v
 }
 
-func (c *freqCache) clear() {
+func (c *lookupCache[V]) clear() {
 	c.mu.Lock()
 	c.m = nil
 	c.mu.Unlock()
@@ -67,7 +71,7 @@ func (ix *Index) vocabulary() (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index dictionary: %w", err)
 	}
-	v := &vocabulary{r: r, df: &ix.freqs}
+	v := &vocabulary{r: r, df: &ix.freqs, matches: &ix.matches}
 	v.fuzzy, _ = r.(index.IndexReaderFuzzy)
 	v.regex, _ = r.(index.IndexReaderRegexp)
 	return v, nil
@@ -146,8 +150,16 @@ func (v *vocabulary) matching(field, re string, max int) []string {
 	if v.regex == nil {
 		return nil
 	}
+	key := field + "\x00" + strconv.Itoa(max) + "\x00" + re
+	if found, ok := v.matches.get(key); ok {
+		return found
+	}
 	d, err := v.regex.FieldDictRegexp(field, re)
-	return terms(d, err, max)
+	found := terms(d, err, max)
+	if err == nil {
+		v.matches.put(key, found)
+	}
+	return found
 }
 
 // terms reads up to max terms from a dictionary iterator and closes it.
