@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/unicode/norm"
 )
 
 // The index finds a Japanese word through its character pairs, and pairs
@@ -170,5 +172,90 @@ func (l literal) holdsIn(t Text) bool {
 	if l.holds(unsafe.Slice(unsafe.StringData(t.Body), len(t.Body))) || l.holds(unsafe.Slice(unsafe.StringData(t.Title), len(t.Title))) {
 		return true
 	}
+	if !l.foldMayJoin(t.Title) && !l.foldMayJoin(t.Body) {
+		return false
+	}
 	return l.holds(foldBytes([]byte(t.Title + "\n" + t.Body)))
+}
+
+// foldMayJoin reports whether folding text could make one of the spans
+// appear where the text as written lacks it. Most hits that fail the check
+// are entries with the pairs apart, and folding each of them (a search for
+// ﾄｰﾝ checks hundreds) was most of the search. Spans are folded Japanese
+// runs, which folding changes in the text only
+//   - at a character that NFKC makes Japanese or that composes with one
+//     (ﾄ, ㌔, a combining sound mark),
+//   - at a long-vowel lookalike after katakana (ト〜ン, ト－ン), and
+//   - where it drops the long vowel ending a katakana word (サーバーの
+//     becomes サーバの), which matters only to a span with katakana followed
+//     by another script.
+//
+// Elsewhere the text's Japanese runs are the same bytes folded or not;
+// full-width punctuation, the most common character NFKC changes in
+// Japanese text, becomes ASCII and still separates runs.
+func (l literal) foldMayJoin(text string) bool {
+	wordEndsLong := false
+	prev := rune(0)
+	for _, r := range text {
+		if !settled(r) {
+			var joins bool
+			if r, joins = foldAlone(r); joins {
+				return true
+			}
+		}
+		if (isKatakana(prev) || prev == longVowel) && isLongVowelLookalike(r) {
+			return true
+		}
+		if prev == longVowel && !isKatakana(r) && r != longVowel {
+			wordEndsLong = true
+		}
+		prev = r
+	}
+	if prev == longVowel {
+		wordEndsLong = true
+	}
+	return wordEndsLong && l.spansLeaveKatakana()
+}
+
+// foldAlone is what NFKC makes of r, when that is one character outside
+// Japanese, or joins if NFKC may make Japanese text of it or of it and its
+// neighbour: a Japanese character, or a combining mark, comes out.
+func foldAlone(r rune) (folded rune, joins bool) {
+	if r >= '！' && r <= '～' { // full-width ASCII
+		return r - '！' + '!', false
+	}
+	if unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) {
+		return r, true
+	}
+	var buf [utf8.UTFMax]byte
+	d := norm.NFKC.Properties(buf[:utf8.EncodeRune(buf[:], r)]).Decomposition()
+	if d == nil {
+		return r, false
+	}
+	for _, c := range string(d) {
+		if isJapanese(c) || unicode.In(c, unicode.Mn, unicode.Mc, unicode.Me) {
+			return r, true
+		}
+		folded = c
+	}
+	return folded, false
+}
+
+// spansLeaveKatakana reports whether a span goes from katakana (or the
+// long-vowel mark) straight into another script.
+func (l literal) spansLeaveKatakana() bool {
+	for _, clause := range l {
+		for _, spans := range clause {
+			for _, s := range spans {
+				prev := rune(0)
+				for _, r := range string(s) {
+					if (isKatakana(prev) || prev == longVowel) && !isKatakana(r) && r != longVowel {
+						return true
+					}
+					prev = r
+				}
+			}
+		}
+	}
+	return false
 }

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // scattered is a diary where each query below stands word for word in one
@@ -109,4 +110,71 @@ func TestCheckedSpans(t *testing.T) {
 			t.Errorf("checkedSpans(%q) = %q, want %q", tt.word, got, tt.want)
 		}
 	}
+}
+
+// The check folds an entry's text only where folding could make the query
+// appear; where it skips folding, folding would not have found it either.
+func TestLiteralCheckFoldsOnlyWhereFoldingCouldJoin(t *testing.T) {
+	tests := []struct {
+		query, text  string
+		exact, folds bool
+	}{
+		// Pairs apart, nothing folding changes: no fold, not exact.
+		{"トーン", "トースト を焼いた。パターン も。", false, false},
+		{"トーン", "サーバー が落ちた。ユーザー に連絡。", false, false}, // word-final ー, span all katakana
+		{"どうにもならない", "どうしても、もうならない。", false, false},
+		// Folding makes the word: half-width, a combining mark, a lookalike.
+		{"トーン", "ﾄｰﾝ を調整した。", true, true},
+		{"ガイド", "カ\u3099イドを読んだ。", true, true},
+		{"サーバー", "サ〜バ〜の設定。", true, true},
+		{"トーン", "ト〜ン を調整。", true, true},
+		{"トーン", "ト－ン（全角のハイフン）", true, true},
+		{"ドーナツ", "トﾞーナツを買った。", true, true},
+		{"キロ走", "㌔走った。", true, true},
+		// Full-width punctuation folds to ASCII and still separates.
+		{"トーン", "トースト（朝）！パターン？", false, false},
+		// A dropped long vowel joins katakana to what follows.
+		{"サーバの", "サーバーの再起動。", true, true},
+		{"サーバの", "サーバー、の話。", false, true},
+		// Written as typed: found without folding.
+		{"トーン", "声のトーンを落とす。", true, false},
+	}
+	for _, tt := range tests {
+		lit := literalOf(Query{Must: [][]Term{{{Text: tt.query}}}})
+		if lit == nil {
+			t.Fatalf("%q: no check", tt.query)
+		}
+		text := Text{Body: tt.text}
+		if got := lit.holdsIn(text); got != tt.exact {
+			t.Errorf("%q in %q: exact %v, want %v", tt.query, tt.text, got, tt.exact)
+		}
+		if got := lit.foldMayJoin(tt.text); got != tt.folds && !tt.exact {
+			t.Errorf("%q in %q: folds %v, want %v", tt.query, tt.text, got, tt.folds)
+		}
+		if folded := lit.holds(foldBytes([]byte("\n" + tt.text))); folded != lit.holdsIn(text) {
+			t.Errorf("%q in %q: check says %v, folding the whole text %v", tt.query, tt.text, lit.holdsIn(text), folded)
+		}
+	}
+}
+
+// Skipping the fold never loses an exact hit: the check agrees with
+// folding the whole text, on any text and query.
+func FuzzLiteralCheckAgreesWithFolding(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"トーン", "ﾄｰﾝ を調整"}, {"サーバの", "サーバーの再起動"}, {"ガイド", "カ\u3099イド"},
+		{"トーン", "ト〜ン"}, {"どうにもならない", "どうにもならないよ"}, {"サーバー", "サ－バ－"},
+		{"ドーナツ", "ト\uff9eーナツ"}, {"キロ走", "㌔走"}, {"トーン", "トー（ン）"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, query, text string) {
+		lit := literalOf(Query{Must: [][]Term{{{Text: query}}}})
+		if lit == nil || !utf8.ValidString(text) {
+			return
+		}
+		want := lit.holds(foldBytes([]byte("\n" + text)))
+		if got := lit.holdsIn(Text{Body: text}); got != want && !lit.holds([]byte(text)) {
+			t.Errorf("%q in %q: check says %v, folding the whole text %v", query, text, got, want)
+		}
+	})
 }
