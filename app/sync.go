@@ -201,7 +201,7 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 		if len(records) == 0 {
 			return nil
 		}
-		_, n, err := syncfolder.WriteSegment(folder, device, host, next, records)
+		_, n, err := syncfolder.WriteSegment(folder, nil, device, host, next, records)
 		if err != nil {
 			return fmt.Errorf("write to the sync folder: %w", err)
 		}
@@ -246,7 +246,7 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 					if _, err := os.Stat(src); err != nil || !syncfolder.ValidAttachment(m[1]) {
 						continue // linked but never stored here: nothing to send
 					}
-					if err := syncfolder.PutAttachment(folder, device, m[1], src); err != nil {
+					if err := syncfolder.PutAttachment(folder, nil, device, m[1], src); err != nil {
 						return fmt.Errorf("write to the sync folder: %w", err)
 					}
 				}
@@ -314,7 +314,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 	for k := range applied {
 		byName[[2]string{k.Device, k.Name}] = true
 	}
-	refs, skipped, err := syncfolder.Segments(folder, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
+	refs, skipped, err := syncfolder.Segments(folder, nil, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
 	if err != nil {
 		return diary.Errorf(diary.EInvalid, "%v", err)
 	}
@@ -371,7 +371,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 						if !syncfolder.ValidAttachment(m[1]) {
 							continue
 						}
-						ok, err := syncfolder.CopyAttachment(folder, m[1], s.attach.Dir)
+						ok, err := syncfolder.CopyAttachment(folder, nil, m[1], s.attach.Dir)
 						if err != nil {
 							rep.Problems = append(rep.Problems, fmt.Sprintf("attachment %s: %v", m[1], err))
 						} else if !ok {
@@ -604,7 +604,7 @@ func (s *Service) Resend(ctx context.Context) (int, error) {
 // sentInFolder reads this device's own segments and returns the versions
 // they hold; a segment that cannot be read holds none.
 func (s *Service) sentInFolder(folder string) (map[string]bool, error) {
-	refs, _, err := syncfolder.OwnSegments(folder, s.store.SyncDevice())
+	refs, _, err := syncfolder.OwnSegments(folder, nil, s.store.SyncDevice())
 	if err != nil {
 		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
 	}

@@ -48,7 +48,9 @@ const (
 	// Leftover: a sync engine's conflict copy or temporary file, or
 	// anything else that is not ours; ignored.
 	Leftover SkipKind = "leftover"
-	// Refused: a link or a name that would reach outside the folder.
+	// Refused: a link or a name that would reach outside the folder, or a
+	// file whose protection does not match the folder's (plain in an
+	// encrypted folder, or encrypted where this computer has no key).
 	Refused SkipKind = "refused"
 )
 

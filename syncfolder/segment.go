@@ -76,6 +76,7 @@ type SegmentRef struct {
 	Host   string
 	SHA256 string
 	Number int
+	key    *Key // the folder's, when it is encrypted
 }
 
 // Segment is a whole segment, checked.
@@ -94,8 +95,10 @@ var vidPattern = regexp.MustCompile(`^[0-9a-f]{16}-([0-9a-f]{16})$`)
 // WriteSegment seals records into the device's next segment and returns
 // its name. Numbers only grow: the next is one past the highest in the
 // folder or next, whichever is higher (a diary restored from a backup must
-// not reuse a number the folder already holds).
-func WriteSegment(folder, device, host string, next int, records []Record) (string, int, error) {
+// not reuse a number the folder already holds). With a key (an encrypted
+// folder) the whole segment, header included, is compressed and then
+// encrypted for its device and number.
+func WriteSegment(folder string, key *Key, device, host string, next int, records []Record) (string, int, error) {
 	if !deviceName.MatchString(device) {
 		return "", 0, fmt.Errorf("device id %q is not 16 hex digits", device)
 	}
@@ -122,13 +125,17 @@ func WriteSegment(folder, device, host string, next int, records []Record) (stri
 	h, _ := json.Marshal(header{Device: device, Number: next, Host: strings.ToValidUTF8(host, ""), Records: len(records),
 		Length: int64(body.Len()), SHA256: hex.EncodeToString(sum[:])})
 	name := fmt.Sprintf("%08d.tzlog", next)
+	file := make([]byte, 0, len(magic)+len(h)+1+body.Len())
+	file = append(append(append(append(file, magic...), h...), '\n'), body.Bytes()...)
+	if key != nil {
+		var err error
+		if file, err = seal(key, segmentPlace(device, next), file); err != nil {
+			return "", 0, fmt.Errorf("segment %s: %w", name, err)
+		}
+	}
 	err := writeOnce(filepath.Join(dir, name), func(f *os.File) error {
-		w := bufio.NewWriter(f)
-		w.WriteString(magic)
-		w.Write(h)
-		w.WriteByte('\n')
-		w.Write(body.Bytes())
-		return w.Flush()
+		_, err := f.Write(file)
+		return err
 	})
 	if err != nil {
 		return "", 0, err
@@ -154,17 +161,17 @@ func highestSegment(dir string) int {
 // segments are reported instead. Segments for which done(device, name)
 // is true (applied before) are left out unread: a folder holds years of
 // them, and a pass should cost what arrived, not what is there.
-func Segments(folder, self string, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
-	return segmentsOf(folder, func(dev string) bool { return dev != self }, done)
+func Segments(folder string, key *Key, self string, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, key, func(dev string) bool { return dev != self }, done)
 }
 
 // OwnSegments lists the segments a device wrote itself, to check that
 // what it sent is still there.
-func OwnSegments(folder, self string) ([]SegmentRef, []Skip, error) {
-	return segmentsOf(folder, func(dev string) bool { return dev == self }, nil)
+func OwnSegments(folder string, key *Key, self string) ([]SegmentRef, []Skip, error) {
+	return segmentsOf(folder, key, func(dev string) bool { return dev == self }, nil)
 }
 
-func segmentsOf(folder string, want func(device string) bool, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
+func segmentsOf(folder string, key *Key, want func(device string) bool, done func(device, name string) bool) ([]SegmentRef, []Skip, error) {
 	if err := Check(folder); err != nil {
 		return nil, nil, err
 	}
@@ -204,7 +211,7 @@ func segmentsOf(folder string, want func(device string) bool, done func(device, 
 			if done != nil && done(dev, it.Name()) {
 				continue
 			}
-			ref, err := readHeader(filepath.Join(dir, it.Name()), dev)
+			ref, err := readHeader(filepath.Join(dir, it.Name()), dev, key)
 			if err != nil {
 				skipped = append(skipped, skipOf(relFile, err))
 				continue
@@ -226,17 +233,27 @@ type errArriving struct{ why string }
 
 func (e errArriving) Error() string { return e.why }
 
+// errRefused marks a file whose protection does not match the folder's.
+type errRefused struct{ why string }
+
+func (e errRefused) Error() string { return e.why }
+
 func skipOf(rel string, err error) Skip {
 	var a errArriving
 	if errors.As(err, &a) {
 		return Skip{rel, Arriving, a.why}
 	}
+	var r errRefused
+	if errors.As(err, &r) {
+		return Skip{rel, Refused, r.why}
+	}
 	return Skip{rel, Damaged, err.Error()}
 }
 
 // readHeader reads and checks a segment's header, and that the file is as
-// long as it says.
-func readHeader(path, device string) (SegmentRef, error) {
+// long as it says. In an encrypted folder (key set) only sealed segments
+// are read, and their header is read from the first authenticated chunk.
+func readHeader(path, device string, key *Key) (SegmentRef, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return SegmentRef{}, fmt.Errorf("open: %w", err)
@@ -246,42 +263,44 @@ func readHeader(path, device string) (SegmentRef, error) {
 	if err != nil {
 		return SegmentRef{}, fmt.Errorf("stat: %w", err)
 	}
+	name := filepath.Base(path)
 	r := bufio.NewReaderSize(f, maxHeader)
-	m := make([]byte, len(magic))
-	if _, err := io.ReadFull(r, m); err != nil {
+	size := fi.Size()
+	sealed, err := isSealed(r)
+	if err != nil {
 		return SegmentRef{}, errArriving{"shorter than a segment's header: still arriving, or cut short"}
 	}
-	if string(m) != magic {
-		return SegmentRef{}, errors.New("not a Tsuzuri segment (or a newer format): skipped")
+	switch {
+	case sealed && key == nil:
+		return SegmentRef{}, errRefused{"encrypted: this computer syncs without the folder's passphrase; not read"}
+	case !sealed && key != nil:
+		return SegmentRef{}, errRefused{"not encrypted, in an encrypted folder: anyone could have written it; not applied"}
+	case sealed:
+		number, _ := strconv.Atoi(name[:8])
+		plain, err := openSealed(r, size, key, segmentPlace(device, number))
+		if err != nil {
+			return SegmentRef{}, err
+		}
+		r, size = bufio.NewReaderSize(plain, maxHeader), -1
 	}
-	line, err := r.ReadSlice('\n')
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return SegmentRef{}, errors.New("header longer than any segment writes")
+	h, headLen, err := parseHeader(r, device, name)
+	var arriving errArriving
+	if sealed && errors.As(err, &arriving) {
+		// Its outer length was whole, so a sealed file that ends early
+		// was cut or altered, not still arriving.
+		return SegmentRef{}, fmt.Errorf("fails its authentication: altered, or cut short (%s)", err)
 	}
 	if err != nil {
-		return SegmentRef{}, errArriving{"header cut short: still arriving"}
+		return SegmentRef{}, err
 	}
-	var h header
-	if err := json.Unmarshal(line, &h); err != nil {
-		return SegmentRef{}, fmt.Errorf("header is not valid JSON: %v", err)
-	}
-	name := filepath.Base(path)
-	switch {
-	case h.Device != device:
-		return SegmentRef{}, fmt.Errorf("written by device %.20q but found in the folder of %s: not applied", h.Device, device)
-	case fmt.Sprintf("%08d.tzlog", h.Number) != name:
-		return SegmentRef{}, fmt.Errorf("header says segment %d: not applied", h.Number)
-	case h.Length < 0 || h.Length > maxSegment:
-		return SegmentRef{}, fmt.Errorf("says it is %d bytes long, over the %d MB limit", h.Length, maxSegment>>20)
-	case len(h.SHA256) != 64:
-		return SegmentRef{}, errors.New("header has no checksum")
-	}
-	want := int64(len(magic)+len(line)) + h.Length
-	switch {
-	case fi.Size() < want:
-		return SegmentRef{}, errArriving{fmt.Sprintf("%d of %d bytes: still arriving, or cut short", fi.Size(), want)}
-	case fi.Size() > want:
-		return SegmentRef{}, fmt.Errorf("%d bytes where the header says %d", fi.Size(), want)
+	if size >= 0 {
+		want := headLen + h.Length
+		switch {
+		case size < want:
+			return SegmentRef{}, errArriving{fmt.Sprintf("%d of %d bytes: still arriving, or cut short", size, want)}
+		case size > want:
+			return SegmentRef{}, fmt.Errorf("%d bytes where the header says %d", size, want)
+		}
 	}
 	host := h.Host
 	if !utf8.ValidString(host) || len(host) > maxHostBytes {
@@ -293,7 +312,45 @@ func readHeader(path, device string) (SegmentRef, error) {
 		}
 		return r
 	}, host)
-	return SegmentRef{Device: device, Name: name, Path: path, Host: host, SHA256: h.SHA256, Number: h.Number}, nil
+	return SegmentRef{Device: device, Name: name, Path: path, Host: host, SHA256: h.SHA256, Number: h.Number, key: key}, nil
+}
+
+// parseHeader reads a segment's magic and header from the (decrypted)
+// segment and checks them against the place the file was found; it
+// returns the header and how many bytes the two took.
+func parseHeader(r *bufio.Reader, device, name string) (header, int64, error) {
+	m := make([]byte, len(magic))
+	if _, err := io.ReadFull(r, m); err != nil {
+		return header{}, 0, errArriving{"shorter than a segment's header: still arriving, or cut short"}
+	}
+	if string(m) != magic {
+		return header{}, 0, errors.New("not a Tsuzuri segment (or a newer format): skipped")
+	}
+	line, err := r.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return header{}, 0, errors.New("header longer than any segment writes")
+	}
+	if err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return header{}, 0, errArriving{"header cut short: still arriving"}
+		}
+		return header{}, 0, fmt.Errorf("header does not open: %v", err)
+	}
+	var h header
+	if err := json.Unmarshal(line, &h); err != nil {
+		return header{}, 0, fmt.Errorf("header is not valid JSON: %v", err)
+	}
+	switch {
+	case h.Device != device:
+		return header{}, 0, fmt.Errorf("written by device %.20q but found in the folder of %s: not applied", h.Device, device)
+	case fmt.Sprintf("%08d.tzlog", h.Number) != name:
+		return header{}, 0, fmt.Errorf("header says segment %d: not applied", h.Number)
+	case h.Length < 0 || h.Length > maxSegment:
+		return header{}, 0, fmt.Errorf("says it is %d bytes long, over the %d MB limit", h.Length, maxSegment>>20)
+	case len(h.SHA256) != 64:
+		return header{}, 0, errors.New("header has no checksum")
+	}
+	return h, int64(len(magic) + len(line)), nil
 }
 
 // ReadSegment reads a whole segment and checks it: its checksum, then
@@ -301,7 +358,7 @@ func readHeader(path, device string) (SegmentRef, error) {
 // Problems; a file that fails as a whole is an error (Arriving or Damaged,
 // see SkipOf).
 func ReadSegment(ref SegmentRef) (Segment, error) {
-	again, err := readHeader(ref.Path, ref.Device)
+	again, err := readHeader(ref.Path, ref.Device, ref.key)
 	if err != nil {
 		return Segment{}, err
 	}
@@ -311,6 +368,20 @@ func ReadSegment(ref SegmentRef) (Segment, error) {
 	data, err := os.ReadFile(ref.Path)
 	if err != nil {
 		return Segment{}, fmt.Errorf("read: %w", err)
+	}
+	if ref.key != nil {
+		if data, err = openSealedBytes(data, ref.key, segmentPlace(ref.Device, ref.Number)); err != nil {
+			return Segment{}, err
+		}
+		// The file changed between the two reads, or its end was cut
+		// from the header's chunk onwards: the header must still hold.
+		h, headLen, err := parseHeader(bufio.NewReader(bytes.NewReader(data)), ref.Device, ref.Name)
+		if err != nil {
+			return Segment{}, err
+		}
+		if h.SHA256 != ref.SHA256 || int64(len(data)) != headLen+h.Length {
+			return Segment{}, errors.New("its contents do not match its header: not applied")
+		}
 	}
 	bodyStart := bytes.IndexByte(data[len(magic):], '\n') + len(magic) + 1
 	body := data[bodyStart:]

@@ -27,15 +27,15 @@ func entryRecord(device, id, body string) Record {
 func TestSegmentsRoundTripAndOnlyOthersAreListed(t *testing.T) {
 	folder := t.TempDir()
 	recs := []Record{entryRecord(devA, "e1", "本文 <script>alert(1)</script>"), {Type: TypeSynonyms, VID: "0000018f00000001-" + devA, Text: "本番, prod\n"}}
-	name, n, err := WriteSegment(folder, devA, "laptop", 1, recs)
+	name, n, err := WriteSegment(folder, nil, devA, "laptop", 1, recs)
 	if err != nil || name != "00000001.tzlog" || n != 1 {
 		t.Fatalf("WriteSegment = %q %d %v", name, n, err)
 	}
 	// Numbers only grow, even when the caller's counter is behind.
-	if name, _, _ := WriteSegment(folder, devA, "laptop", 1, recs[:1]); name != "00000002.tzlog" {
+	if name, _, _ := WriteSegment(folder, nil, devA, "laptop", 1, recs[:1]); name != "00000002.tzlog" {
 		t.Fatalf("second segment named %q", name)
 	}
-	refs, skipped, err := Segments(folder, devB, nil)
+	refs, skipped, err := Segments(folder, nil, devB, nil)
 	if err != nil || len(refs) != 2 || len(skipped) != 0 {
 		t.Fatalf("Segments = %+v %+v %v", refs, skipped, err)
 	}
@@ -49,7 +49,7 @@ func TestSegmentsRoundTripAndOnlyOthersAreListed(t *testing.T) {
 	if len(seg.Records) != 2 || seg.Records[0].Entry.Body != recs[0].Entry.Body || seg.Records[1].Text != recs[1].Text {
 		t.Fatalf("records came back as %+v", seg.Records)
 	}
-	if own, _, _ := Segments(folder, devA, nil); len(own) != 0 {
+	if own, _, _ := Segments(folder, nil, devA, nil); len(own) != 0 {
 		t.Fatalf("a device reads its own segments: %+v", own)
 	}
 }
@@ -81,7 +81,7 @@ func sealed(t *testing.T, device string, number int, lines ...string) []byte {
 
 func TestBadFilesAreSkippedWithAReasonAndNeverBlockTheRest(t *testing.T) {
 	folder := t.TempDir()
-	good, _, err := WriteSegment(folder, devA, "", 1, []Record{entryRecord(devA, "e1", "ok")})
+	good, _, err := WriteSegment(folder, nil, devA, "", 1, []Record{entryRecord(devA, "e1", "ok")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestBadFilesAreSkippedWithAReasonAndNeverBlockTheRest(t *testing.T) {
 	huge := `{"t":"entry","v":"0000018f00000000-` + devB + `","id":"x","e":{"body":"` + strings.Repeat("あ", maxRecord/3+10) + `"}}`
 	writeRaw(t, folder, devB, "00000013.tzlog", sealed(t, devB, 13, huge))
 
-	refs, skipped, err := Segments(folder, "cccccccccccccccc", nil)
+	refs, skipped, err := Segments(folder, nil, "cccccccccccccccc", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,12 +158,12 @@ func TestBadFilesAreSkippedWithAReasonAndNeverBlockTheRest(t *testing.T) {
 func TestLinksAreNotFollowed(t *testing.T) {
 	folder := t.TempDir()
 	outside := t.TempDir()
-	WriteSegment(outside, devB, "", 1, []Record{entryRecord(devB, "e1", "from outside")})
+	WriteSegment(outside, nil, devB, "", 1, []Record{entryRecord(devB, "e1", "from outside")})
 	os.MkdirAll(filepath.Join(folder, DevicesDir), 0o755)
 	if err := os.Symlink(DeviceDir(outside, devB), DeviceDir(folder, devB)); err != nil {
 		t.Skip("no symlinks here:", err)
 	}
-	refs, skipped, err := Segments(folder, devA, nil)
+	refs, skipped, err := Segments(folder, nil, devA, nil)
 	if err != nil || len(refs) != 0 || len(skipped) != 1 || skipped[0].Kind != Refused {
 		t.Fatalf("a device folder that is a link: refs %+v skipped %+v err %v", refs, skipped, err)
 	}
@@ -176,10 +176,10 @@ func TestAttachmentsAreCheckedByTheirName(t *testing.T) {
 	name := hex.EncodeToString(sum[:]) + ".png"
 	src := filepath.Join(t.TempDir(), name)
 	os.WriteFile(src, img, 0o644)
-	if err := PutAttachment(folder, devA, name, src); err != nil {
+	if err := PutAttachment(folder, nil, devA, name, src); err != nil {
 		t.Fatal(err)
 	}
-	ok, err := CopyAttachment(folder, name, data)
+	ok, err := CopyAttachment(folder, nil, name, data)
 	if err != nil || !ok {
 		t.Fatalf("CopyAttachment = %v %v", ok, err)
 	}
@@ -191,11 +191,11 @@ func TestAttachmentsAreCheckedByTheirName(t *testing.T) {
 	os.WriteFile(filepath.Join(DeviceDir(folder, devB), attachmentsDir, bad), img, 0o644)
 	os.MkdirAll(filepath.Join(DeviceDir(folder, devB), attachmentsDir), 0o755)
 	os.WriteFile(filepath.Join(DeviceDir(folder, devB), attachmentsDir, bad), img, 0o644)
-	if ok, err := CopyAttachment(folder, bad, data); ok || err != nil {
+	if ok, err := CopyAttachment(folder, nil, bad, data); ok || err != nil {
 		t.Fatalf("a mislabelled attachment was taken: %v %v", ok, err)
 	}
 	for _, evil := range []string{"../../etc/passwd", "../" + name, name + "/..", "x.png", strings.Repeat("0", 64) + ".html"} {
-		if _, err := CopyAttachment(folder, evil, data); err == nil {
+		if _, err := CopyAttachment(folder, nil, evil, data); err == nil {
 			t.Errorf("%q was accepted as an attachment name", evil)
 		}
 	}
@@ -209,7 +209,7 @@ func FuzzReadSegment(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		folder := t.TempDir()
 		writeRaw(t, folder, devB, "00000001.tzlog", data)
-		refs, _, err := Segments(folder, devA, nil)
+		refs, _, err := Segments(folder, nil, devA, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -217,7 +217,7 @@ func benchApply(ctx context.Context, cfg benchConfig, f *benchFigures, log io.Wr
 		records = append(records, syncfolder.Record{Type: syncfolder.TypeEntry, VID: fmt.Sprintf("%016x-%s", clock, other),
 			ID: id, Parents: []string{vids[id]}, Entry: &e})
 		if len(records) == 1000 || i == len(ids)-1 {
-			_, n, err := syncfolder.WriteSegment(folder, other, "other", next, records)
+			_, n, err := syncfolder.WriteSegment(folder, nil, other, "other", next, records)
 			if err != nil {
 				return err
 			}
@@ -306,7 +306,7 @@ func benchWatch(ctx context.Context, cfg benchConfig, f *benchFigures) error {
 	other := storage.NewDeviceID()
 	id := fmt.Sprintf("arrival-%d", rand.IntN(1e9))
 	landed := time.Now()
-	if _, _, err := syncfolder.WriteSegment(folder, other, "other", 1, []syncfolder.Record{{Type: syncfolder.TypeEntry,
+	if _, _, err := syncfolder.WriteSegment(folder, nil, other, "other", 1, []syncfolder.Record{{Type: syncfolder.TypeEntry,
 		VID: fmt.Sprintf("%016x-%s", uint64(time.Now().UnixMilli())<<16, other), ID: id, Parents: []string{},
 		Entry: &diary.Entry{ID: id, Title: "届いた", Body: "別のパソコンから", Date: "2026-12-01"}}}); err != nil {
 		return err
