@@ -72,6 +72,10 @@ type SyncStatus struct {
 	Skipped      []syncfolder.Skip `json:"skipped"`
 	Problems     []string          `json:"problems"`
 	Waiting      int               `json:"waiting"`
+	Encrypted    bool              `json:"encrypted"`
+	// PassphraseChanged: another computer changed the folder's passphrase;
+	// this one keeps syncing and asks for the new one (UnlockSync).
+	PassphraseChanged bool `json:"passphraseChanged"`
 }
 
 // folderSync is the Service's sync state.
@@ -79,13 +83,23 @@ type folderSync struct {
 	pass sync.Mutex // one pass at a time
 	mu   sync.Mutex
 	last SyncReport
-	kick chan struct{} // a local write happened: send it soon (watch mode)
+	key  *syncfolder.Key // the data key of an encrypted folder, once read
+	kick chan struct{}   // a local write happened: send it soon (watch mode)
 }
 
-// EnableSync turns sync on with folder, or moves it to another folder. The
-// first pass writes the whole diary there; a device joining a folder gets
-// every other device's diary.
+// EnableSync turns sync on with a plain folder, or joins one; see
+// EnableSyncWith.
 func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, error) {
+	return s.EnableSyncWith(ctx, SyncSetup{Folder: folder})
+}
+
+// EnableSyncWith turns sync on with a folder, or moves it to another
+// folder. The first pass writes the whole diary there; a device joining a
+// folder gets every other device's diary. An encrypted folder is joined
+// only with its passphrase (an EPassphrase error asks for it); a wrong one
+// changes nothing.
+func (s *Service) EnableSyncWith(ctx context.Context, setup SyncSetup) (SyncStatus, error) {
+	folder := setup.Folder
 	if folder == "" {
 		return SyncStatus{}, diary.Errorf(diary.EInvalid, "Choose a folder to sync through.")
 	}
@@ -106,6 +120,18 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 	if err := syncfolder.Check(abs); err != nil {
 		return SyncStatus{}, diary.Errorf(diary.EInvalid, "%v", err)
 	}
+	key, stamp, create, err := folderKey(abs, setup)
+	if err != nil {
+		return SyncStatus{}, err
+	}
+	if create {
+		if err := syncfolder.WriteKeyFile(abs, key, setup.Passphrase); err != nil {
+			return SyncStatus{}, diary.Errorf(diary.EInvalid, "The sync folder's key file cannot be written: %v", err)
+		}
+		if stamp, err = syncfolder.KeyFileStamp(abs); err != nil {
+			return SyncStatus{}, err
+		}
+	}
 	previous, err := s.store.SyncSetting(ctx, syncFolderKey)
 	if err == nil && previous == "" {
 		previous, err = s.store.SyncSetting(ctx, syncLastFolderKey)
@@ -117,6 +143,9 @@ func (s *Service) EnableSync(ctx context.Context, folder string) (SyncStatus, er
 	// turned on again with the same folder sends what changed meanwhile.
 	republish := previous != "" && previous != abs
 	if _, err := s.store.EnableSync(ctx, storage.NewDeviceID(), republish); err != nil {
+		return SyncStatus{}, err
+	}
+	if err := s.keepKey(ctx, key, stamp); err != nil {
 		return SyncStatus{}, err
 	}
 	if err := s.store.SetSyncSetting(ctx, syncFolderKey, abs); err != nil {
@@ -169,10 +198,14 @@ func (s *Service) SyncNow(ctx context.Context) (SyncReport, error) {
 	if err := syncfolder.Check(folder); err != nil {
 		return rep, diary.Errorf(diary.EInvalid, "%v", err)
 	}
-	if err := s.sendVersions(ctx, folder, &rep); err != nil {
+	key, err := s.syncKey(ctx, folder)
+	if err != nil {
 		return rep, err
 	}
-	if err := s.receiveVersions(ctx, folder, &rep); err != nil {
+	if err := s.sendVersions(ctx, folder, key, &rep); err != nil {
+		return rep, err
+	}
+	if err := s.receiveVersions(ctx, folder, key, &rep); err != nil {
 		return rep, err
 	}
 	rep.Finished = s.now()
@@ -182,7 +215,7 @@ func (s *Service) SyncNow(ctx context.Context) (SyncReport, error) {
 	return rep, nil
 }
 
-func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncReport) error {
+func (s *Service) sendVersions(ctx context.Context, folder string, key *syncfolder.Key, rep *SyncReport) error {
 	device := s.store.SyncDevice()
 	syncfolder.CleanUp(folder, device)
 	host, _ := os.Hostname()
@@ -201,7 +234,7 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 		if len(records) == 0 {
 			return nil
 		}
-		_, n, err := syncfolder.WriteSegment(folder, nil, device, host, next, records)
+		_, n, err := syncfolder.WriteSegment(folder, key, device, host, next, records)
 		if err != nil {
 			return fmt.Errorf("write to the sync folder: %w", err)
 		}
@@ -246,7 +279,7 @@ func (s *Service) sendVersions(ctx context.Context, folder string, rep *SyncRepo
 					if _, err := os.Stat(src); err != nil || !syncfolder.ValidAttachment(m[1]) {
 						continue // linked but never stored here: nothing to send
 					}
-					if err := syncfolder.PutAttachment(folder, nil, device, m[1], src); err != nil {
+					if err := syncfolder.PutAttachment(folder, key, device, m[1], src); err != nil {
 						return fmt.Errorf("write to the sync folder: %w", err)
 					}
 				}
@@ -304,7 +337,7 @@ func (s *Service) synonymsToSend(ctx context.Context) (string, string, error) {
 	return text, vid, err
 }
 
-func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncReport) error {
+func (s *Service) receiveVersions(ctx context.Context, folder string, key *syncfolder.Key, rep *SyncReport) error {
 	device := s.store.SyncDevice()
 	applied, err := s.store.AppliedSegments(ctx)
 	if err != nil {
@@ -314,7 +347,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 	for k := range applied {
 		byName[[2]string{k.Device, k.Name}] = true
 	}
-	refs, skipped, err := syncfolder.Segments(folder, nil, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
+	refs, skipped, err := syncfolder.Segments(folder, key, device, func(dev, name string) bool { return byName[[2]string{dev, name}] })
 	if err != nil {
 		return diary.Errorf(diary.EInvalid, "%v", err)
 	}
@@ -371,7 +404,7 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, rep *SyncR
 						if !syncfolder.ValidAttachment(m[1]) {
 							continue
 						}
-						ok, err := syncfolder.CopyAttachment(folder, nil, m[1], s.attach.Dir)
+						ok, err := syncfolder.CopyAttachment(folder, key, m[1], s.attach.Dir)
 						if err != nil {
 							rep.Problems = append(rep.Problems, fmt.Sprintf("attachment %s: %v", m[1], err))
 						} else if !ok {
@@ -482,6 +515,20 @@ func (s *Service) SyncStatus(ctx context.Context) (SyncStatus, error) {
 		st.Problems = last.Problems
 	}
 	st.Waiting = last.Waiting
+	encrypted, err := s.store.SyncSetting(ctx, syncEncryptedKey)
+	if err != nil {
+		return st, err
+	}
+	if st.Encrypted = encrypted == "1"; st.Encrypted && folder != "" {
+		known, err := s.store.SyncSetting(ctx, syncKeyStampKey)
+		if err != nil {
+			return st, err
+		}
+		// A folder out of reach (a drive not plugged in) says nothing.
+		if now, err := syncfolder.KeyFileStamp(folder); err == nil && now != "" {
+			st.PassphraseChanged = now != known
+		}
+	}
 	return st, nil
 }
 
@@ -557,7 +604,11 @@ func (s *Service) checkSent(ctx context.Context) (*SyncCheck, error) {
 	if err != nil || folder == "" || s.store.SyncDevice() == "" {
 		return nil, err
 	}
-	in, err := s.sentInFolder(folder)
+	key, err := s.syncKey(ctx, folder)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.sentInFolder(folder, key)
 	if err != nil {
 		return nil, err
 	}
@@ -584,7 +635,11 @@ func (s *Service) Resend(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	in, err := s.sentInFolder(folder)
+	key, err := s.syncKey(ctx, folder)
+	if err != nil {
+		return 0, err
+	}
+	in, err := s.sentInFolder(folder, key)
 	if err != nil {
 		return 0, err
 	}
@@ -603,8 +658,8 @@ func (s *Service) Resend(ctx context.Context) (int, error) {
 
 // sentInFolder reads this device's own segments and returns the versions
 // they hold; a segment that cannot be read holds none.
-func (s *Service) sentInFolder(folder string) (map[string]bool, error) {
-	refs, _, err := syncfolder.OwnSegments(folder, nil, s.store.SyncDevice())
+func (s *Service) sentInFolder(folder string, key *syncfolder.Key) (map[string]bool, error) {
+	refs, _, err := syncfolder.OwnSegments(folder, key, s.store.SyncDevice())
 	if err != nil {
 		return nil, diary.Errorf(diary.EInvalid, "The sync folder cannot be read: %v", err)
 	}

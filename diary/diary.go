@@ -69,6 +69,9 @@ const (
 	EDiskFull  = "disk_full" // no room left where the data folder is
 	ECorrupt   = "corrupt"   // the database is damaged; a backup can replace it
 	EReadOnly  = "read_only" // the diary is open for reading only (it is damaged)
+	// EPassphrase: an encrypted sync folder needs its passphrase, or the
+	// one given does not open it.
+	EPassphrase = "passphrase"
 )
 
 // Error is a failure meant to be shown to a person: Message is written for

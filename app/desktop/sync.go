@@ -7,6 +7,7 @@ import (
 
 	"github.com/tsuzuri/tsuzuri/app"
 	"github.com/tsuzuri/tsuzuri/diary"
+	"github.com/tsuzuri/tsuzuri/syncfolder"
 )
 
 // Sync is the diary shared through a folder another engine replicates:
@@ -76,20 +77,62 @@ func (x *Sync) ChooseFolder() (string, error) {
 
 // Enable turns sync on with a folder the user chose in ChooseFolder (or
 // moves it there) and starts keeping the diary in step with it: the first
-// pass runs at once in the background.
-func (x *Sync) Enable(folder string) (SyncState, error) {
-	if err := firstError(checkText("folder", folder, 4096), x.b.checkPicked(pickedForSync, folder)); err != nil {
+// pass runs at once in the background. encrypt makes a new folder
+// encrypted with passphrase; an encrypted folder is joined with its
+// passphrase (a "passphrase" error asks for it, and changes nothing).
+func (x *Sync) Enable(folder string, encrypt bool, passphrase string) (SyncState, error) {
+	if err := firstError(checkText("folder", folder, 4096), checkText("passphrase", passphrase, 1024), x.b.checkPicked(pickedForSync, folder)); err != nil {
 		return SyncState{}, x.b.fail("turn on sync", err)
 	}
 	svc, err := x.b.service()
 	if err != nil {
 		return SyncState{}, x.b.fail("turn on sync", err)
 	}
-	if _, err := svc.EnableSync(x.b.ctx, folder); err != nil {
+	if _, err := svc.EnableSyncWith(x.b.ctx, app.SyncSetup{Folder: folder, Encrypt: encrypt, Passphrase: passphrase}); err != nil {
 		return SyncState{}, x.b.fail("turn on sync", err)
 	}
 	x.b.stopSyncWatch()
 	x.b.startSyncWatch(svc)
+	return x.Status()
+}
+
+// FolderEncrypted says whether a folder the user chose is already an
+// encrypted sync folder, so the window asks for its passphrase, not a new
+// one.
+func (x *Sync) FolderEncrypted(folder string) (bool, error) {
+	if err := firstError(checkText("folder", folder, 4096), x.b.checkPicked(pickedForSync, folder)); err != nil {
+		return false, x.b.fail("sync folder", err)
+	}
+	ok, err := syncfolder.Encrypted(folder)
+	return ok, x.b.fail("sync folder", err)
+}
+
+// Unlock takes the folder's passphrase after another computer changed it.
+func (x *Sync) Unlock(passphrase string) (SyncState, error) {
+	if err := checkText("passphrase", passphrase, 1024); err != nil {
+		return SyncState{}, x.b.fail("unlock sync", err)
+	}
+	if err := do(x.b, "unlock sync", func(s *app.Service) error { _, err := s.UnlockSync(x.b.ctx, passphrase); return err }); err != nil {
+		return SyncState{}, err
+	}
+	if svc, err := x.b.service(); err == nil {
+		x.b.stopSyncWatch()
+		x.b.startSyncWatch(svc)
+	}
+	return x.Status()
+}
+
+// ChangePassphrase re-wraps the folder's key with a new passphrase.
+func (x *Sync) ChangePassphrase(current, next string) (SyncState, error) {
+	if err := firstError(checkText("passphrase", current, 1024), checkText("passphrase", next, 1024)); err != nil {
+		return SyncState{}, x.b.fail("change passphrase", err)
+	}
+	if err := do(x.b, "change passphrase", func(s *app.Service) error {
+		_, err := s.ChangeSyncPassphrase(x.b.ctx, current, next)
+		return err
+	}); err != nil {
+		return SyncState{}, err
+	}
 	return x.Status()
 }
 

@@ -53,7 +53,7 @@ func TestSyncFolderMustComeFromTheDialog(t *testing.T) {
 	x := &Sync{b}
 	folder := filepath.Join(t.TempDir(), "Sync")
 	// A script in the webview naming a folder itself gets nowhere.
-	if e := uiErr(t, func() error { _, err := x.Enable(folder); return err }()); e.Code != "invalid" {
+	if e := uiErr(t, func() error { _, err := x.Enable(folder, false, ""); return err }()); e.Code != "invalid" {
 		t.Errorf("Enable of a folder never chosen = %+v", e)
 	}
 	// Nor does a folder chosen for something else (an export).
@@ -62,7 +62,7 @@ func TestSyncFolderMustComeFromTheDialog(t *testing.T) {
 	if _, err := lib.PickExportTarget("markdown"); err != nil {
 		t.Fatal(err)
 	}
-	if e := uiErr(t, func() error { _, err := x.Enable(folder); return err }()); e.Code != "invalid" {
+	if e := uiErr(t, func() error { _, err := x.Enable(folder, false, ""); return err }()); e.Code != "invalid" {
 		t.Errorf("Enable of a folder chosen for an export = %+v", e)
 	}
 	st, err := x.Status()
@@ -80,7 +80,7 @@ func TestSyncFolderMustComeFromTheDialog(t *testing.T) {
 	if _, err := x.ChooseFolder(); err != nil {
 		t.Fatal(err)
 	}
-	if e := uiErr(t, func() error { _, err := x.Enable(rec.folder); return err }()); e.Code != "invalid" || e.Message == "" {
+	if e := uiErr(t, func() error { _, err := x.Enable(rec.folder, false, ""); return err }()); e.Code != "invalid" || e.Message == "" {
 		t.Errorf("Enable of the data folder = %+v", e)
 	}
 	if got := rec.titles[len(rec.titles)-1]; got != Text(b.lang()).SyncFolderTitle {
@@ -101,7 +101,7 @@ func TestSyncShowsTheOtherComputersChangesAndResolvesConflicts(t *testing.T) {
 	if err != nil || folder != rec.folder {
 		t.Fatalf("ChooseFolder = %q, %v", folder, err)
 	}
-	st, err := x.Enable(folder)
+	st, err := x.Enable(folder, false, "")
 	if err != nil || !st.Enabled || !st.Watching || st.Folder != folder {
 		t.Fatalf("Enable = %+v, %v", st, err)
 	}
@@ -215,7 +215,7 @@ func TestClosingStopsTheSyncLoop(t *testing.T) {
 	if _, err := x.ChooseFolder(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := x.Enable(rec.folder); err != nil {
+	if _, err := x.Enable(rec.folder, false, ""); err != nil {
 		t.Fatal(err)
 	}
 	rec.waitFor(t, "sync:pass")
@@ -264,4 +264,40 @@ func (r *recorder) passes(name string) []SyncPass {
 		}
 	}
 	return out
+}
+
+func TestJoiningAnEncryptedFolderAsksForItsPassphrase(t *testing.T) {
+	ctx := context.Background()
+	b, rec := newBackend(t, t.TempDir())
+	b.Open()
+	x := &Sync{b}
+	creator, err := app.Open(ctx, app.Options{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer creator.Close()
+	rec.folder = filepath.Join(t.TempDir(), "Dropbox", "日記")
+	if _, err := creator.EnableSyncWith(ctx, app.SyncSetup{Folder: rec.folder, Encrypt: true, Passphrase: "正しい合言葉"}); err != nil {
+		t.Fatal(err)
+	}
+	folder, err := x.ChooseFolder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc, err := x.FolderEncrypted(folder); err != nil || !enc {
+		t.Fatalf("FolderEncrypted = %v, %v", enc, err)
+	}
+	before, _ := x.Status()
+	for _, wrong := range []string{"", "違う合言葉"} {
+		if e := uiErr(t, func() error { _, err := x.Enable(folder, false, wrong); return err }()); e.Code != "passphrase" || e.Message == "" {
+			t.Fatalf("Enable with %q: %+v", wrong, e)
+		}
+		if st, _ := x.Status(); st.Folder != before.Folder || st.Encrypted != before.Encrypted {
+			t.Fatalf("a refused join changed the state: %+v", st)
+		}
+	}
+	st, err := x.Enable(folder, false, "正しい合言葉")
+	if err != nil || !st.Encrypted || st.Folder != folder {
+		t.Fatalf("Enable = %+v, %v", st, err)
+	}
 }
