@@ -358,30 +358,9 @@ func parseHeader(r *bufio.Reader, device, name string) (header, int64, error) {
 // Problems; a file that fails as a whole is an error (Arriving or Damaged,
 // see SkipOf).
 func ReadSegment(ref SegmentRef) (Segment, error) {
-	again, err := readHeader(ref.Path, ref.Device, ref.key)
+	data, again, err := segmentBytes(ref)
 	if err != nil {
 		return Segment{}, err
-	}
-	if again.SHA256 != ref.SHA256 {
-		return Segment{}, errArriving{"changed since it was listed: read again on the next pass"}
-	}
-	data, err := os.ReadFile(ref.Path)
-	if err != nil {
-		return Segment{}, fmt.Errorf("read: %w", err)
-	}
-	if ref.key != nil {
-		if data, err = openSealedBytes(data, ref.key, segmentPlace(ref.Device, ref.Number)); err != nil {
-			return Segment{}, err
-		}
-		// The file changed between the two reads, or its end was cut
-		// from the header's chunk onwards: the header must still hold.
-		h, headLen, err := parseHeader(bufio.NewReader(bytes.NewReader(data)), ref.Device, ref.Name)
-		if err != nil {
-			return Segment{}, err
-		}
-		if h.SHA256 != ref.SHA256 || int64(len(data)) != headLen+h.Length {
-			return Segment{}, errors.New("its contents do not match its header: not applied")
-		}
 	}
 	bodyStart := bytes.IndexByte(data[len(magic):], '\n') + len(magic) + 1
 	body := data[bodyStart:]
@@ -419,6 +398,45 @@ func ReadSegment(ref SegmentRef) (Segment, error) {
 		return Segment{}, fmt.Errorf("decompress: %v", err)
 	}
 	return seg, nil
+}
+
+// segmentBytes reads a listed segment whole (decrypted, when sealed) and
+// checks that its header is still the one listed.
+func segmentBytes(ref SegmentRef) ([]byte, SegmentRef, error) {
+	if ref.key == nil {
+		again, err := readHeader(ref.Path, ref.Device, nil)
+		if err != nil {
+			return nil, SegmentRef{}, err
+		}
+		if again.SHA256 != ref.SHA256 {
+			return nil, SegmentRef{}, errArriving{"changed since it was listed: read again on the next pass"}
+		}
+		data, err := os.ReadFile(ref.Path)
+		if err != nil {
+			return nil, SegmentRef{}, fmt.Errorf("read: %w", err)
+		}
+		return data, again, nil
+	}
+	// Sealed: one read and one decryption; the header inside is then
+	// checked as the listing checked it.
+	data, err := os.ReadFile(ref.Path)
+	if err != nil {
+		return nil, SegmentRef{}, fmt.Errorf("read: %w", err)
+	}
+	if data, err = openSealedBytes(data, ref.key, segmentPlace(ref.Device, ref.Number)); err != nil {
+		return nil, SegmentRef{}, err
+	}
+	h, headLen, err := parseHeader(bufio.NewReader(bytes.NewReader(data)), ref.Device, ref.Name)
+	if err != nil {
+		return nil, SegmentRef{}, fmt.Errorf("fails its authentication: altered, or cut short (%s)", err)
+	}
+	if h.SHA256 != ref.SHA256 {
+		return nil, SegmentRef{}, errArriving{"changed since it was listed: read again on the next pass"}
+	}
+	if int64(len(data)) != headLen+h.Length {
+		return nil, SegmentRef{}, errors.New("its contents do not match its header: not applied")
+	}
+	return data, ref, nil
 }
 
 // checkRecord says what is wrong with a record, or "".
