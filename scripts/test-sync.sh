@@ -4,7 +4,8 @@
 # replicate one folder between two paths, and two data folders sync
 # through it with the tsuzuri command. Checks: a write on A appears on B; a
 # concurrent edit ends as a conflict on both with both texts kept; a
-# delete; an image; a 5,000-entry import arrives complete and searchable.
+# delete; an image; a 5,000-entry import arrives complete and searchable;
+# then the same engine through an encrypted folder, and a passphrase change.
 # Skips when the pair script or syncthing is missing (a user's clone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -109,5 +110,67 @@ want=$(tz A stats --json | python3 -c 'import json,sys; print(json.load(sys.stdi
 tz B search --json token4999x | grep -q '"id":"bulk-4999"' || fail "B does not find the last imported entry"
 tz B verify >/dev/null || fail "B's verify found a problem"
 ok "a 5,000-entry import arrives complete ($n entries) and searchable"
+
+# 6. The same engine carries an encrypted folder (a subfolder of the
+# replicated one, with two more data folders): C makes it, D joins with
+# the passphrase after a wrong one is refused, an entry and an image
+# arrive, a passphrase change reaches D, and the files the engine holds
+# show none of the notes' text.
+sealedA=$work/folderA/sealed sealedB=$work/folderB/sealed
+cat > "$work/secret.jsonl" <<'EOF'
+{"id":"sealed-1","title":"秘密の題名ZQ","body":"本文の目印 marker-body-8812","date":"2026-12-01","tags":["tag-marker-yoru"]}
+EOF
+mkdir -p "$work/md2"
+cp "$work/md/pic.png" "$work/md2/pic2.png"
+printf 'image-marker-4411' >> "$work/md2/pic2.png"
+printf '# 鍵の写真\n\n![写真](pic2.png)\n' > "$work/md2/photo.md"
+tz C import "$work/secret.jsonl" >/dev/null
+tz C import --format markdown "$work/md2/photo.md" >/dev/null
+TSUZURI_PASSPHRASE='エンジン越しの合言葉' tz C sync --folder "$sealedA" --encrypt >/dev/null
+arrive
+if TSUZURI_PASSPHRASE='違う合言葉' tz D sync --folder "$sealedB" >/dev/null 2>&1; then fail "D joined with a wrong passphrase"; fi
+tz D sync status | grep -q "sync is off" || fail "a refused join changed D"
+TSUZURI_PASSPHRASE='エンジン越しの合言葉' tz D sync --folder "$sealedB" >/dev/null
+tz D search --json 秘密の題名ZQ | grep -q '"id":"sealed-1"' || fail "D does not find C's encrypted entry"
+img2=$(ls "$work/dataC/attachments/" | head -1)
+cmp -s "$work/dataC/attachments/$img2" "$work/dataD/attachments/$img2" || fail "the image did not arrive on D"
+tz D sync status | grep -q "encrypted      yes" || fail "D's status does not say encrypted"
+ok "an encrypted folder: a wrong passphrase is refused, the right one joins, an entry and an image arrive"
+
+TSUZURI_PASSPHRASE='エンジン越しの合言葉' TSUZURI_NEW_PASSPHRASE='新しい合言葉' tz C sync passphrase >/dev/null
+arrive
+tz D sync 2>&1 >/dev/null | grep -q "sync unlock" || fail "D did not notice the new passphrase"
+TSUZURI_PASSPHRASE='新しい合言葉' tz D sync unlock >/dev/null
+ok "a passphrase changed on C is asked for once on D"
+
+python3 - "$sealedA" "$sealedB" <<'PY' || fail "plaintext in the encrypted folder"
+import gzip, io, os, sys, zlib
+markers = ["秘密の題名ZQ", "marker-body-8812", "tag-marker-yoru", "image-marker-4411"]
+pats = [p for m in markers for p in (m.encode(), m.encode("utf-16-le"), m.encode("utf-16-be"))]
+bad = seen = 0
+for root in sys.argv[1:]:
+    for d, _, files in os.walk(root):
+        for f in files:
+            seen += 1
+            data = open(os.path.join(d, f), "rb").read()
+            views = [data]
+            at = data.find(b"\x1f\x8b")
+            while at >= 0:
+                try:
+                    views.append(gzip.GzipFile(fileobj=io.BytesIO(data[at:])).read(64 << 20))
+                except (OSError, EOFError, zlib.error):
+                    pass
+                at = data.find(b"\x1f\x8b", at + 1)
+            for v in views:
+                for p in pats:
+                    if p in v:
+                        print(f"{os.path.join(d, f)} holds {p!r}", file=sys.stderr)
+                        bad += 1
+if seen < 6:  # on each side: the key file, segments, the image
+    print(f"only {seen} files to look at", file=sys.stderr)
+    bad += 1
+sys.exit(1 if bad else 0)
+PY
+ok "no file of the encrypted folder shows the notes' text (UTF-8, UTF-16, gzip)"
 
 echo "test-sync: $passed passed, 0 failed"

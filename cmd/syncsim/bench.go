@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -48,6 +49,10 @@ type benchFigures struct {
 	IdleFor       time.Duration
 	IdleWakeups   int // passes it made while idle
 	FirstSeenTook time.Duration
+	// The same diary through an encrypted folder.
+	PlainSegmentBytes  int64
+	SealedSegmentBytes int64
+	SealedJoinTook     time.Duration
 }
 
 func (f benchFigures) print(w io.Writer) {
@@ -56,6 +61,9 @@ func (f benchFigures) print(w io.Writer) {
 		f.JoinEntries, f.JoinTook.Seconds(), f.ImportTook.Seconds(), f.JoinTook.Seconds()/f.ImportTook.Seconds())
 	fmt.Fprintf(w, "  sync folder %.1f MB for %.1f MB of text: %.2f × the text (target ≤ 1.0)\n",
 		float64(f.FolderBytes)/1e6, float64(f.TextBytes)/1e6, float64(f.FolderBytes)/float64(f.TextBytes))
+	fmt.Fprintf(w, "  encrypted folder: segments %.2f MB against %.2f MB plain, ratio %.3f (target ≤ 1.05); joining it %.1f s against %.1f s plain, ratio %.2f (target ≤ 1.3)\n",
+		float64(f.SealedSegmentBytes)/1e6, float64(f.PlainSegmentBytes)/1e6, float64(f.SealedSegmentBytes)/float64(f.PlainSegmentBytes),
+		f.SealedJoinTook.Seconds(), f.JoinTook.Seconds(), f.SealedJoinTook.Seconds()/f.JoinTook.Seconds())
 	fmt.Fprintf(w, "  apply %d remote changes to an open %d-entry diary: %.1f s (target ≤ 10 s), %.1f s of CPU; search meanwhile p50 %.1f ms, p95 %.1f ms over %d searches (target p95 ≤ 50 ms)\n",
 		f.Remote, f.OpenEntries, f.ApplyTook.Seconds(), f.ApplyCPU.Seconds(), ms(f.SearchP50), ms(f.SearchP95), f.Searches)
 	fmt.Fprintf(w, "  a change arriving in a watched folder is in the diary %.0f ms after its file lands (target ≤ 2 s)\n", ms(f.FirstSeenTook))
@@ -149,11 +157,67 @@ func runBench(ctx context.Context, cfg benchConfig, log io.Writer) (benchFigures
 		return f, fmt.Errorf("joining received %d of %d entries", rep.Received, cfg.Join)
 	}
 	b.Close()
+	if err := benchEncryptedJoin(ctx, cfg, &f, folder, log); err != nil {
+		return f, err
+	}
 
 	if err := benchApply(ctx, cfg, &f, log); err != nil {
 		return f, err
 	}
 	return f, benchWatch(ctx, cfg, &f)
+}
+
+// benchEncryptedJoin moves the joined diary to an encrypted folder (it
+// sends all of itself there) and times a third computer joining it, to set
+// against the plain folder and join.
+func benchEncryptedJoin(ctx context.Context, cfg benchConfig, f *benchFigures, plainFolder string, log io.Writer) error {
+	const passphrase = "bench passphrase, not a secret"
+	sealed := filepath.Join(cfg.Dir, "folder-encrypted")
+	a, err := openDiary(ctx, filepath.Join(cfg.Dir, "a"))
+	if err != nil {
+		return err
+	}
+	if _, err := a.EnableSyncWith(ctx, app.SyncSetup{Folder: sealed, Encrypt: true, Passphrase: passphrase}); err != nil {
+		return err
+	}
+	if _, err := a.SyncNow(ctx); err != nil {
+		return err
+	}
+	a.Close()
+	f.PlainSegmentBytes, f.SealedSegmentBytes = segmentBytes(plainFolder), segmentBytes(sealed)
+	c, err := openDiary(ctx, filepath.Join(cfg.Dir, "c"))
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	fmt.Fprintf(log, "joining the encrypted folder…\n")
+	start := time.Now()
+	if _, err := c.EnableSyncWith(ctx, app.SyncSetup{Folder: sealed, Passphrase: passphrase}); err != nil {
+		return err
+	}
+	rep, err := c.SyncNow(ctx)
+	if err != nil {
+		return err
+	}
+	f.SealedJoinTook = time.Since(start)
+	if rep.Received != cfg.Join {
+		return fmt.Errorf("joining the encrypted folder received %d of %d entries", rep.Received, cfg.Join)
+	}
+	return nil
+}
+
+// segmentBytes adds up the change-log segments under a sync folder.
+func segmentBytes(folder string) int64 {
+	var n int64
+	filepath.WalkDir(folder, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(d.Name(), ".tzlog") {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
 }
 
 // benchApply lands cfg.Remote edits from another device in an open diary

@@ -32,6 +32,8 @@ type childConfig struct {
 	Step   int64  `json:"step"`  // ms per operation
 	// Final runs only sync passes: the copier has gone quiet.
 	Final bool `json:"final"`
+	// Passphrase joins the encrypted folder the simulation prepared.
+	Passphrase string `json:"passphrase,omitempty"`
 }
 
 // simDeviceFile, in a device's data folder, tells the copier which device
@@ -66,7 +68,7 @@ func runChild() int {
 		out.Flush()
 	}
 	if st, err := s.SyncStatus(ctx); err != nil || !st.Enabled {
-		st, err := s.EnableSync(ctx, cfg.Folder)
+		st, err := s.EnableSyncWith(ctx, app.SyncSetup{Folder: cfg.Folder, Passphrase: cfg.Passphrase})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child: enable sync:", err)
 			return 1

@@ -37,6 +37,7 @@ func main() {
 	join := flag.Int("join", 20000, "with -figures: entries of the diary a second computer joins")
 	open := flag.Int("open", 100000, "with -figures: entries of the open diary that receives changes")
 	remote := flag.Int("remote", 10000, "with -figures: remote changes it receives")
+	encrypt := flag.Bool("encrypt", false, "run the devices on an encrypted sync folder")
 	cpuProfile := flag.String("cpuprofile", "", "with -figures: write a CPU profile of the figures to this file")
 	flag.Parse()
 
@@ -57,7 +58,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "syncsim:", err)
 		os.Exit(1)
 	}
-	figs, err := run(ctx, config{Devices: *devices, Ops: *ops, Kill: *kill, Seed: *seed, Dir: work, Child: self, Log: os.Stderr})
+	figs, err := run(ctx, config{Devices: *devices, Ops: *ops, Kill: *kill, Seed: *seed, Dir: work, Child: self, Log: os.Stderr, Encrypt: *encrypt})
 	figs.print(os.Stdout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "syncsim:", err)

@@ -41,10 +41,14 @@ type config struct {
 	Dir     string
 	Child   string // the program to run as a device
 	Log     io.Writer
+	// Encrypt runs the devices on an encrypted folder: its key file is in
+	// every view from the start, as if the first computer had made it.
+	Encrypt bool
 }
 
 type figures struct {
 	Seed        uint64
+	Encrypted   bool
 	Devices     int
 	Ops         int
 	Acks        int
@@ -62,7 +66,11 @@ type figures struct {
 }
 
 func (f figures) print(w io.Writer) {
-	fmt.Fprintf(w, "sync simulation: seed %d, %d devices, %s\n", f.Seed, f.Devices, f.Took.Round(time.Second))
+	folder := "plain"
+	if f.Encrypted {
+		folder = "encrypted"
+	}
+	fmt.Fprintf(w, "sync simulation: seed %d, %d devices, %s folder, %s\n", f.Seed, f.Devices, folder, f.Took.Round(time.Second))
 	fmt.Fprintf(w, "  operations %d, acknowledged saves %d, kills (SIGKILL) %d\n", f.Ops, f.Acks, f.Kills)
 	fmt.Fprintf(w, "  copier: %d deliveries, %d first cut short, %d twice, %d conflict copies and temporary files left\n", f.Delivered, f.Partial, f.Duplicates, f.CopyJunk)
 	fmt.Fprintf(w, "  end: %d entries on every device, %d in conflict\n", f.Entries, f.Conflicts)
@@ -71,7 +79,11 @@ func (f figures) print(w io.Writer) {
 		fmt.Fprintf(w, "    %s\n", s)
 	}
 	if f.Failures > 0 {
-		fmt.Fprintf(w, "  rerun with: go run ./cmd/syncsim -seed %d -devices %d -ops %d\n", f.Seed, f.Devices, f.Ops)
+		encrypt := ""
+		if f.Encrypted {
+			encrypt = " -encrypt"
+		}
+		fmt.Fprintf(w, "  rerun with: go run ./cmd/syncsim -seed %d -devices %d -ops %d%s\n", f.Seed, f.Devices, f.Ops, encrypt)
 	}
 }
 
@@ -94,7 +106,14 @@ func (s *sim) view(i int) string { return filepath.Join(s.cfg.Dir, fmt.Sprintf("
 func run(ctx context.Context, cfg config) (figures, error) {
 	start := time.Now()
 	s := &sim{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 7)), acks: map[string]map[string]bool{}, purged: map[string]bool{}, copied: map[string]delivery{}, settled: map[string]bool{}}
-	s.figs.Seed, s.figs.Devices = cfg.Seed, cfg.Devices
+	s.figs.Seed, s.figs.Devices, s.figs.Encrypted = cfg.Seed, cfg.Devices, cfg.Encrypt
+	passphrase := ""
+	if cfg.Encrypt {
+		passphrase = simPassphrase
+		if err := s.prepareEncryptedViews(); err != nil {
+			return s.figs, err
+		}
+	}
 	clock := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC).UnixMilli()
 	const step = int64(time.Minute / time.Millisecond)
 
@@ -137,7 +156,7 @@ func run(ctx context.Context, cfg config) (figures, error) {
 				seed := s.rng.Uint64()
 				s.mu.Unlock()
 				ran, killed, err := s.runDevice(ctx, dev, childConfig{Data: s.data(dev), Folder: s.view(dev), Device: dev, Seed: seed,
-					Ops: ops, Clock: devClock, Step: step}, kill, delay)
+					Ops: ops, Clock: devClock, Step: step, Passphrase: passphrase}, kill, delay)
 				if err != nil {
 					errs <- err
 					return
@@ -173,7 +192,7 @@ func run(ctx context.Context, cfg config) (figures, error) {
 		s.copyRound(true)
 		for dev := range cfg.Devices {
 			lastClock[dev] += step
-			if _, _, err := s.runDevice(ctx, dev, childConfig{Data: s.data(dev), Folder: s.view(dev), Device: dev, Final: true, Clock: lastClock[dev]}, false, 0); err != nil {
+			if _, _, err := s.runDevice(ctx, dev, childConfig{Data: s.data(dev), Folder: s.view(dev), Device: dev, Final: true, Clock: lastClock[dev], Passphrase: passphrase}, false, 0); err != nil {
 				return s.figs, err
 			}
 		}
@@ -182,6 +201,38 @@ func run(ctx context.Context, cfg config) (figures, error) {
 	s.check(ctx, time.UnixMilli(end))
 	s.figs.Took = time.Since(start)
 	return s.figs, nil
+}
+
+const simPassphrase = "simulated passphrase"
+
+// prepareEncryptedViews puts one key file in every device's view of the
+// folder. The copier carries only device folders, so it never carries the
+// key file; a real engine would, before the others join.
+func (s *sim) prepareEncryptedViews() error {
+	key, err := syncfolder.NewKey()
+	if err != nil {
+		return err
+	}
+	first := s.view(0)
+	if err := os.MkdirAll(first, 0o755); err != nil {
+		return err
+	}
+	if err := syncfolder.WriteKeyFile(first, key, simPassphrase); err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(first, syncfolder.KeyFile))
+	if err != nil {
+		return err
+	}
+	for i := 1; i < s.cfg.Devices; i++ {
+		if err := os.MkdirAll(s.view(i), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(s.view(i), syncfolder.KeyFile), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // runDevice runs one device process, killing it after delay if kill, and
@@ -384,6 +435,28 @@ func (s *sim) check(ctx context.Context, now time.Time) {
 		s.figs.Failures++
 		if len(s.figs.FailureList) < 20 {
 			s.figs.FailureList = append(s.figs.FailureList, fmt.Sprintf(format, args...))
+		}
+	}
+	if s.cfg.Encrypt {
+		// Read without the key, an encrypted folder offers nothing: every
+		// segment in every view must be refused as encrypted.
+		for i := range s.cfg.Devices {
+			refs, skipped, err := syncfolder.Segments(s.view(i), nil, "", nil)
+			if err != nil {
+				fail("view %d: %v", i, err)
+			}
+			for _, r := range refs {
+				fail("view %d: %s/%s is not encrypted", i, r.Device, r.Name)
+			}
+			sealed := 0
+			for _, sk := range skipped {
+				if sk.Kind == syncfolder.Refused && strings.Contains(sk.Reason, "encrypted") {
+					sealed++
+				}
+			}
+			if sealed == 0 {
+				fail("view %d holds no encrypted segment", i)
+			}
 		}
 	}
 	type state struct {
