@@ -1,4 +1,5 @@
-// One diary on two computers: this window (computer A, behind the bridge)
+// One diary on two computers, through a plain folder and through an
+// encrypted one. This window (computer A, behind the bridge)
 // and computer B (the tsuzuri command on another data folder), meeting in
 // one sync folder. Sync is turned on in Settings › 同期; B's writes show in
 // the open window by themselves; an entry both edited carries 競合, and the
@@ -50,6 +51,9 @@ export const tests = [
       await sync.getByText('同期はオフです').waitFor()
       await fetch(bridge.url + '/__test/next-pick', { method: 'POST', body: JSON.stringify([folder]) })
       await sync.getByRole('button', { name: 'フォルダを選ぶ…' }).click()
+      // Not a cloud drive's folder: encryption is offered, left off.
+      assert.equal(await sync.getByRole('checkbox', { name: '同期フォルダを暗号化する' }).isChecked(), false)
+      await sync.getByRole('button', { name: '同期を始める' }).click()
       await sync.getByText('同期しています').waitFor()
       await sync.locator('code', { hasText: folder }).waitFor()
       // The first pass sends the diary at once.
@@ -143,6 +147,86 @@ export const tests = [
       await sync.getByText('同期はオフです').waitFor()
       await page.keyboard.press('Escape')
       await page.locator('.entry', { hasText: fromB }).waitFor()
+    } finally {
+      await stop(bridge.proc)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }],
+  ['sync: an encrypted folder in a cloud drive, the passphrase twice, another computer joins with it, and a change is asked for once', async ({ page, out, startBridge, root }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsuzuri-e2e-sealed-'))
+    const cli = join(dir, 'tsuzuri')
+    execFileSync('go', ['build', '-o', cli, './cmd/tsuzuri'], { cwd: root, stdio: 'inherit' })
+    const [a, b, folder] = [join(dir, 'A'), join(dir, 'B'), join(dir, 'Dropbox', 'tsuzuri')]
+    const passphrase = '雨の日は図書館で本を読む'
+    const newPassphrase = '晴れた日は川べりを歩く'
+    const onB = (env, ...args) => execFileSync(cli, ['--data', b, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const secretTitle = '暗号の日記'
+    execFileSync(cli, ['--data', a, 'import', jsonl(dir, 'a.jsonl', [{ id: 'sealed-e2e-1', title: secretTitle, body: 'クラウドには読ませない本文。' }])], { stdio: 'ignore' })
+
+    const bridge = await startBridge(a)
+    try {
+      await page.goto(bridge.url)
+      await page.locator('.entry', { hasText: secretTitle }).waitFor()
+      await page.getByRole('button', { name: '設定' }).click()
+      const settings = page.getByRole('dialog', { name: '設定' })
+      const sync = settings.locator('section.sync')
+      await fetch(bridge.url + '/__test/next-pick', { method: 'POST', body: JSON.stringify([folder]) })
+      await sync.getByRole('button', { name: 'フォルダを選ぶ…' }).click()
+
+      // A Dropbox folder: encryption is on by default; the passphrase is
+      // asked twice, with a strength hint and the warning.
+      const encrypt = sync.getByRole('checkbox', { name: '同期フォルダを暗号化する' })
+      assert.equal(await encrypt.isChecked(), true)
+      await sync.getByRole('note').filter({ hasText: '誰にも' }).waitFor()
+      const start = sync.getByRole('button', { name: '同期を始める' })
+      await sync.getByLabel('合言葉', { exact: true }).fill('abc')
+      await sync.locator('[data-strength="weak"]').waitFor()
+      await sync.getByLabel('合言葉', { exact: true }).fill(passphrase)
+      await sync.locator('[data-strength="strong"]').waitFor()
+      await sync.getByLabel('合言葉（もう一度）').fill(passphrase.slice(0, -1))
+      await sync.getByText('二つの合言葉が一致しません').waitFor()
+      assert.equal(await start.isDisabled(), true)
+      await sync.getByLabel('合言葉（もう一度）').fill(passphrase)
+      await page.screenshot({ path: join(out, 'e2e-sync-encrypt-light.png') })
+      await start.click()
+      await sync.locator('[data-sync-encrypted]', { hasText: '暗号化しています' }).waitFor()
+      await sync.locator('[data-sync-status]').filter({ hasNotText: '最後の送信 まだなし' }).waitFor({ timeout: 10_000 })
+      assert.equal(await sync.locator('input[type="password"]').count(), 0, 'a passphrase field is left on screen')
+
+      // B: a wrong passphrase is refused and changes nothing; the right one joins.
+      assert.throws(() => onB({ TSUZURI_PASSPHRASE: '違う言葉' }, 'sync', '--folder', folder))
+      assert.match(onB({}, 'sync', 'status'), /sync is off/)
+      assert.match(onB({ TSUZURI_PASSPHRASE: passphrase }, 'sync', '--folder', folder), /received 1/)
+      assert.match(onB({}, 'search', '--json', secretTitle), /sealed-e2e-1/)
+
+      // B changes the passphrase: this window keeps syncing and asks for the new one once.
+      onB({ TSUZURI_PASSPHRASE: passphrase, TSUZURI_NEW_PASSPHRASE: newPassphrase }, 'sync', 'passphrase')
+      onB({}, 'import', jsonl(dir, 'b.jsonl', [{ id: 'sealed-e2e-2', title: 'あちらの暗号の日記', body: 'B から。' }]))
+      onB({}, 'sync')
+      await page.keyboard.press('Escape')
+      await page.locator('.entry', { hasText: 'あちらの暗号の日記' }).waitFor({ timeout: 5_000 })
+      await page.getByRole('button', { name: '設定' }).click()
+      const unlock = sync.locator('[data-sync-unlock]')
+      await unlock.getByText('ほかのコンピューターで合言葉が変わりました').waitFor()
+      await unlock.getByLabel('合言葉').fill(passphrase)
+      await unlock.getByRole('button', { name: '確かめる' }).click()
+      await unlock.getByText('合言葉が違います。何も変更していません。').waitFor()
+      await unlock.getByLabel('合言葉').fill(newPassphrase)
+      await unlock.getByRole('button', { name: '確かめる' }).click()
+      await unlock.waitFor({ state: 'detached' })
+      await page.screenshot({ path: join(out, 'e2e-sync-encrypted-settings-light.png') })
+
+      // The window changes it back; B is then asked once.
+      await sync.getByRole('button', { name: '合言葉を変える…' }).click()
+      const change = sync.locator('[data-sync-change]')
+      await change.getByLabel('今の合言葉').fill(newPassphrase)
+      await change.getByLabel('新しい合言葉').fill(passphrase)
+      await change.getByLabel('合言葉（もう一度）').fill(passphrase)
+      await change.getByRole('button', { name: '変える' }).click()
+      await page.getByText('合言葉を変えました').waitFor()
+      assert.match(onB({}, 'sync', 'status'), /passphrase was changed on another computer/)
+      onB({ TSUZURI_PASSPHRASE: passphrase }, 'sync', 'unlock')
+      assert.doesNotMatch(onB({}, 'sync', 'status'), /passphrase was changed/)
     } finally {
       await stop(bridge.proc)
       rmSync(dir, { recursive: true, force: true })

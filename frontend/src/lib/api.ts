@@ -86,6 +86,9 @@ export interface SyncState {
   waiting: number
   watching: boolean
   lastError: UiError | null
+  encrypted: boolean
+  /** another computer changed the folder's passphrase; this one asks for it once */
+  passphraseChanged: boolean
 }
 /** SyncPass is how a pass went ("sync:pass", and "sync:changed" when it changed something). */
 export interface SyncPass {
@@ -99,7 +102,7 @@ export interface SyncPass {
 }
 export interface SyncReport { sent: number; received: number; changed: string[] | null; conflicts: string[] | null }
 
-export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only'
+export type ErrorCode = 'invalid' | 'not_found' | 'conflict' | 'locked' | 'cancelled' | 'internal' | 'disk_full' | 'corrupt' | 'read_only' | 'passphrase'
 
 /** ApiError is a failure the core explained: message is for the user. */
 export class ApiError extends Error {
@@ -265,7 +268,11 @@ export const api = {
   sync: {
     status: () => invoke<SyncState>('Sync', 'Status'),
     chooseFolder: () => invoke<string>('Sync', 'ChooseFolder'),
-    enable: (folder: string) => invoke<SyncState>('Sync', 'Enable', folder),
+    /** encrypt makes a new folder encrypted; an encrypted one is joined with its passphrase */
+    enable: (folder: string, encrypt: boolean, passphrase: string) => invoke<SyncState>('Sync', 'Enable', folder, encrypt, passphrase),
+    folderEncrypted: (folder: string) => invoke<boolean>('Sync', 'FolderEncrypted', folder),
+    unlock: (passphrase: string) => invoke<SyncState>('Sync', 'Unlock', passphrase),
+    changePassphrase: (current: string, next: string) => invoke<SyncState>('Sync', 'ChangePassphrase', current, next),
     disable: () => invoke<SyncState>('Sync', 'Disable'),
     syncNow: () => invoke<SyncReport>('Sync', 'SyncNow'),
     renameDevice: (id: string, alias: string) => invoke<void>('Sync', 'RenameDevice', id, alias),

@@ -2,7 +2,7 @@ import { describe, expect, it, vi, afterEach } from 'vitest'
 import { mount, unmount, flushSync, tick } from 'svelte'
 import { setBackend, type Entry, type SyncState } from './api'
 import { ui, toasts } from './state.svelte'
-import { remoteAction, type Base } from './sync'
+import { remoteAction, looksLikeCloudDrive, passphraseStrength, type Base } from './sync'
 import { sideBySide, unionMerge } from './diff'
 import SyncSettings from '../components/SyncSettings.svelte'
 import ConflictDialog from '../components/ConflictDialog.svelte'
@@ -61,7 +61,8 @@ function syncState(over: Partial<SyncState>): SyncState {
   return {
     enabled: true, folder: '/home/me/Sync/tsuzuri', device: 'aaaa', host: 'laptop',
     lastSent: '2024-03-01T10:00:00Z', lastReceived: '0001-01-01T00:00:00Z', unsent: 0, conflicts: [],
-    devices: [], skipped: [], problems: [], waiting: 0, watching: true, lastError: null, ...over,
+    devices: [], skipped: [], problems: [], waiting: 0, watching: true, lastError: null,
+    encrypted: false, passphraseChanged: false, ...over,
   }
 }
 
@@ -71,18 +72,26 @@ const click = async (el: Element | null | undefined) => {
   flushSync()
   await tick()
 }
+const type = (el: Element | null, text: string) => {
+  expect(el, 'input').toBeTruthy()
+  const input = el as HTMLInputElement
+  input.value = text
+  input.dispatchEvent(new Event('input', { bubbles: true }))
+  flushSync()
+}
 const button = (text: string) => [...document.querySelectorAll('button')].find((b) => b.textContent?.trim() === text)
 
 describe('SyncSettings', () => {
   it('turns sync on with the folder the dialog picked', async () => {
     let state = syncState({ enabled: false, folder: '' })
-    const enabled: string[] = []
+    const enabled: unknown[] = []
     setBackend({
       Sync: {
         Status: async () => state,
         ChooseFolder: async () => '/home/me/Sync/tsuzuri',
-        Enable: async (dir: never) => {
-          enabled.push(dir)
+        FolderEncrypted: async () => false,
+        Enable: async (dir: never, encrypt: never, passphrase: never) => {
+          enabled.push([dir, encrypt, passphrase])
           state = syncState({})
           return state
         },
@@ -91,7 +100,10 @@ describe('SyncSettings', () => {
     const c = mount(SyncSettings, { target: document.body })
     await vi.waitFor(() => expect(document.body.textContent).toContain('同期はオフです'))
     await click(button('フォルダを選ぶ…'))
-    await vi.waitFor(() => expect(enabled).toEqual(['/home/me/Sync/tsuzuri']))
+    // Not a cloud drive's folder: encryption is offered, not chosen.
+    await vi.waitFor(() => expect(document.querySelector<HTMLInputElement>('[data-sync-setup] input[type="checkbox"]')?.checked).toBe(false))
+    await click(button('同期を始める'))
+    await vi.waitFor(() => expect(enabled).toEqual([['/home/me/Sync/tsuzuri', false, '']]))
     await vi.waitFor(() => expect(document.body.textContent).toContain('同期しています'))
     expect(document.querySelector('[data-sync-status]')?.textContent).toContain('最後の受信 まだなし')
     unmount(c)
@@ -144,6 +156,102 @@ describe('SyncSettings', () => {
     setBackend({ Sync: { Status: async () => syncState({ lastError: { code: 'not_found', message: 'The sync folder is not there.' } }) } })
     const c = mount(SyncSettings, { target: document.body })
     await vi.waitFor(() => expect(document.querySelector('[role="alert"]')?.textContent).toContain('The sync folder is not there.'))
+    unmount(c)
+  })
+
+  it('a cloud drive’s folder is encrypted by default, with the passphrase typed twice and a warning', async () => {
+    const enabled: unknown[] = []
+    setBackend({
+      Sync: {
+        Status: async () => syncState({ enabled: false, folder: '' }),
+        ChooseFolder: async () => '/Users/me/Library/CloudStorage/Dropbox/tsuzuri',
+        FolderEncrypted: async () => false,
+        Enable: async (...args: never[]) => {
+          enabled.push(args)
+          return syncState({ encrypted: true })
+        },
+      },
+    })
+    const c = mount(SyncSettings, { target: document.body })
+    await vi.waitFor(() => expect(button('フォルダを選ぶ…')).toBeTruthy())
+    await click(button('フォルダを選ぶ…'))
+    await vi.waitFor(() => expect(document.querySelector<HTMLInputElement>('[data-sync-setup] input[type="checkbox"]')?.checked).toBe(true))
+    expect(document.querySelector('[role="note"]')?.textContent).toContain('誰にも')
+    const start = button('同期を始める') as HTMLButtonElement
+    expect(start.disabled).toBe(true)
+    type(document.querySelector('[data-pass="new"]'), 'abc')
+    expect(document.querySelector('[data-strength]')?.getAttribute('data-strength')).toBe('weak')
+    type(document.querySelector('[data-pass="new"]'), '雨の日は図書館で本を読む')
+    expect(document.querySelector('[data-strength]')?.getAttribute('data-strength')).toBe('strong')
+    type(document.querySelector('[data-pass="again"]'), '雨の日は図書館で本を読')
+    expect(document.body.textContent).toContain('二つの合言葉が一致しません')
+    expect(start.disabled).toBe(true)
+    type(document.querySelector('[data-pass="again"]'), '雨の日は図書館で本を読む')
+    expect(start.disabled).toBe(false)
+    await click(start)
+    await vi.waitFor(() => expect(enabled).toEqual([['/Users/me/Library/CloudStorage/Dropbox/tsuzuri', true, '雨の日は図書館で本を読む']]))
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-encrypted]')?.textContent).toBe('暗号化しています'))
+    unmount(c)
+  })
+
+  it('joining an encrypted folder asks its passphrase once; a wrong one says so and changes nothing', async () => {
+    const tried: unknown[] = []
+    setBackend({
+      Sync: {
+        Status: async () => syncState({ enabled: false, folder: '' }),
+        ChooseFolder: async () => '/home/me/Sync/tsuzuri',
+        FolderEncrypted: async () => true,
+        Enable: async (...args: never[]) => {
+          tried.push(args)
+          if (args[2] !== '正しい') throw JSON.stringify({ code: 'passphrase', message: 'That passphrase does not open this sync folder.' })
+          return syncState({ encrypted: true })
+        },
+      },
+    })
+    const c = mount(SyncSettings, { target: document.body })
+    await vi.waitFor(() => expect(button('フォルダを選ぶ…')).toBeTruthy())
+    await click(button('フォルダを選ぶ…'))
+    await vi.waitFor(() => expect(document.body.textContent).toContain('このフォルダは暗号化されています'))
+    expect(document.querySelector('[data-pass="again"]')).toBeNull()
+    type(document.querySelector('[data-pass="join"]'), '違う')
+    await click(button('参加する'))
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-setup] [role="alert"]')?.textContent).toBe('合言葉が違います。何も変更していません。'))
+    type(document.querySelector('[data-pass="join"]'), '正しい')
+    await click(button('参加する'))
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-encrypted]')).toBeTruthy())
+    expect(tried).toEqual([['/home/me/Sync/tsuzuri', false, '違う'], ['/home/me/Sync/tsuzuri', false, '正しい']])
+    unmount(c)
+  })
+
+  it('asks once for a passphrase changed on another computer, and changes it here', async () => {
+    let state = syncState({ encrypted: true, passphraseChanged: true })
+    const calls: unknown[] = []
+    setBackend({
+      Sync: {
+        Status: async () => state,
+        Unlock: async (p: never) => {
+          calls.push(['unlock', p])
+          state = syncState({ encrypted: true })
+          return state
+        },
+        ChangePassphrase: async (cur: never, next: never) => {
+          calls.push(['change', cur, next])
+          return state
+        },
+      },
+    })
+    const c = mount(SyncSettings, { target: document.body })
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-unlock]')?.textContent).toContain('ほかのコンピューターで合言葉が変わりました'))
+    type(document.querySelector('[data-pass="unlock"]'), '新しい言葉')
+    await click(button('確かめる'))
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-unlock]')).toBeNull())
+    await click(button('合言葉を変える…'))
+    type(document.querySelector('[data-pass="current"]'), '新しい言葉')
+    type(document.querySelector('[data-pass="new"]'), 'もっと新しい長い言葉です')
+    type(document.querySelector('[data-pass="again"]'), 'もっと新しい長い言葉です')
+    await click(button('変える'))
+    await vi.waitFor(() => expect(calls).toEqual([['unlock', '新しい言葉'], ['change', '新しい言葉', 'もっと新しい長い言葉です']]))
+    await vi.waitFor(() => expect(document.querySelector('[data-sync-change]')).toBeNull())
     unmount(c)
   })
 })
@@ -242,5 +350,35 @@ describe('ConflictDialog with three computers', () => {
     expect(document.activeElement?.getAttribute('aria-checked')).toBe('true')
     expect(document.activeElement).not.toBe(first)
     unmount(c)
+  })
+})
+
+describe('encryption hints', () => {
+  it.each([
+    ['/Users/me/Dropbox/tsuzuri', true],
+    ['/Users/me/Dropbox (Personal)/日記', true],
+    ['/Users/me/Library/Mobile Documents/com~apple~CloudDocs/tsuzuri', true],
+    ['C:\\Users\\me\\iCloudDrive\\tsuzuri', true],
+    ['C:\\Users\\me\\OneDrive - Example Corp\\tsuzuri', true],
+    ['/Users/me/Library/CloudStorage/GoogleDrive-me@example.com/My Drive/tsuzuri', true],
+    ['/home/me/Nextcloud/tsuzuri', true],
+    ['/home/me/Sync/tsuzuri', false],
+    ['/media/usb/tsuzuri', false],
+    ['/home/me/dropbox-notes', false],
+  ])('%s looks like a cloud drive: %s', (path, cloud) => {
+    expect(looksLikeCloudDrive(path)).toBe(cloud)
+  })
+
+  it.each([
+    ['', 'weak'],
+    ['password', 'weak'],
+    ['aaaaaaaaaaaaaaaaaaaa', 'weak'],
+    ['あいうえおかき', 'weak'],
+    ['あめのひのとしょかん', 'fair'],
+    ['Kettle-42x', 'fair'],
+    ['correct horse battery staple', 'strong'],
+    ['夜の図書館で会いましょう', 'strong'],
+  ])('%j is %s', (p, want) => {
+    expect(passphraseStrength(p)).toBe(want)
   })
 })

@@ -39,3 +39,42 @@ export function deviceName(d: SyncDevice): string {
 export function everSynced(iso: string): boolean {
   return iso !== '' && !iso.startsWith('0001-')
 }
+
+/**
+ * looksLikeCloudDrive says whether a folder seems to be inside a cloud
+ * drive's folder (Dropbox, iCloud Drive, OneDrive, Google Drive,
+ * Nextcloud…), where encryption is offered by default: those services can
+ * read what they store.
+ */
+export function looksLikeCloudDrive(path: string): boolean {
+  const parts = path.replaceAll('\\', '/').toLowerCase().split('/')
+  return parts.some((p, i) =>
+    p === 'dropbox' || p.startsWith('dropbox (') ||
+    p === 'mobile documents' || p === 'icloud drive' || p === 'iclouddrive' ||
+    p.startsWith('onedrive') ||
+    p === 'google drive' || p === 'googledrive' || p === 'my drive' || p === 'マイドライブ' ||
+    p === 'nextcloud' || p === 'owncloud' ||
+    (p === 'cloudstorage' && parts[i - 1] === 'library'))
+}
+
+export type Strength = 'weak' | 'fair' | 'strong'
+
+/**
+ * passphraseStrength is a rough hint, not a measure: the bits a guesser
+ * would need if each character were drawn at random from the kinds used,
+ * with repeated characters counting less.
+ */
+export function passphraseStrength(p: string): Strength {
+  const chars = [...p]
+  let pool = 0
+  if (/[a-z]/.test(p)) pool += 26
+  if (/[A-Z]/.test(p)) pool += 26
+  if (/[0-9]/.test(p)) pool += 10
+  if (/[ -/:-@[-`{-~]/.test(p)) pool += 33
+  if (/[\u3040-\u30ff]/.test(p)) pool += 90 // kana
+  if (/[\u4e00-\u9fff]/.test(p)) pool += 500 // kanji, the everyday ones
+  if (/[^\u0000-\u007f\u3040-\u30ff\u4e00-\u9fff]/.test(p)) pool += 100
+  if (pool === 0) return 'weak'
+  const bits = Math.min(chars.length, 2 * new Set(chars).size) * Math.log2(pool)
+  return bits < 50 ? 'weak' : bits < 70 ? 'fair' : 'strong'
+}
