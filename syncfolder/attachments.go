@@ -16,6 +16,9 @@ const (
 	attachmentsDir = "attachments"
 	// maxAttachment matches what a diary accepts (attach.MaxBytes).
 	maxAttachment = 50 << 20
+	// maxAttachmentFile bounds an attachment's file in the folder: an
+	// encrypted one carries age's overhead too.
+	maxAttachmentFile = maxAttachment + 1<<20
 )
 
 // ValidAttachment reports whether name is an attachment file name as a
@@ -87,7 +90,7 @@ func attachmentCopies(folder, file string) ([]string, error) {
 	for _, dev := range devices {
 		p := filepath.Join(DeviceDir(folder, dev), attachmentsDir, file)
 		fi, err := os.Lstat(p)
-		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxAttachment+1<<20 {
+		if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxAttachmentFile {
 			continue
 		}
 		if dir, err := os.Lstat(filepath.Dir(p)); err != nil || dir.Mode()&fs.ModeSymlink != 0 {
@@ -126,7 +129,7 @@ func openSealedAttachment(folder string, key *Key, name string) ([]byte, error) 
 	}
 	want := strings.TrimSuffix(name, filepath.Ext(name))
 	for _, p := range paths {
-		data, err := readLimited(p, maxAttachment+1<<20)
+		data, err := readLimited(p, maxAttachmentFile)
 		if err != nil {
 			continue
 		}

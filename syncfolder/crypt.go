@@ -61,6 +61,9 @@ const (
 	stanzaType  = "tsuzuri-sync"
 	localMagic  = "TSUZURI-LOCAL-KEY 1\n"
 	dataKeySize = 32
+	// maxSealed bounds a sealed file: the largest segment or attachment,
+	// and age's overhead (16 bytes a 64 KiB chunk, and its header).
+	maxSealed = maxSegment + 16<<20
 )
 
 // scryptWorkFactor is the log2 of scrypt's cost for the key file. A
@@ -344,7 +347,7 @@ func seal(key *Key, place string, plain []byte) ([]byte, error) {
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("encrypt: %w", err)
 	}
-	out := make([]byte, 0, len(sealedMagic)+12+enc.Len())
+	out := make([]byte, 0, len(sealedMagic)+20+enc.Len()) // 20: the length line
 	out = append(out, sealedMagic...)
 	out = strconv.AppendInt(out, int64(enc.Len()), 10)
 	out = append(out, '\n')
@@ -368,14 +371,14 @@ func openSealed(r *bufio.Reader, size int64, key *Key, place string) (io.Reader,
 		return nil, errArriving{"shorter than a sealed file's header: still arriving, or cut short"}
 	}
 	line, err := r.ReadSlice('\n')
-	if err != nil || len(line) > 13 {
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return nil, errArriving{"header cut short: still arriving"}
-		}
+	switch {
+	case errors.Is(err, bufio.ErrBufferFull):
 		return nil, errors.New("a sealed file without a valid length")
+	case err != nil:
+		return nil, errArriving{"header cut short: still arriving"}
 	}
 	length, err := strconv.ParseInt(string(line[:len(line)-1]), 10, 64)
-	if err != nil || length < 0 || length > maxSegment+1<<20 {
+	if err != nil || length < 0 || length > maxSealed {
 		return nil, errors.New("a sealed file without a valid length")
 	}
 	want := int64(len(sealedMagic)+len(line)) + length
