@@ -181,7 +181,7 @@ func plaintextIn(t *testing.T, folder string, markers []string) []string {
 	return found
 }
 
-func TestAWrongOrMissingPassphraseIsRefusedAndAnotherDiarysFilesAreNotApplied(t *testing.T) {
+func TestAnotherDiarysFilesAreNotAppliedAndAPlainComputerStopsAtAnEncryptedFolder(t *testing.T) {
 	ctx := context.Background()
 	a, b, folder := encryptedPair(t, "kagi-no-kotoba")
 
