@@ -70,6 +70,12 @@ const (
 // variable so that tests can make unlocking cheap.
 var scryptWorkFactor = 18
 
+// maxScryptWorkFactor bounds the cost a key file may ask of the computer
+// unlocking it (2^20 is 1 GiB of memory): one planted in the folder must
+// not make a joining computer try to allocate 4 GiB, as age's default
+// bound would let it.
+const maxScryptWorkFactor = 20
+
 // ErrWrongPassphrase: the passphrase does not open the folder's key file.
 var ErrWrongPassphrase = errors.New("the passphrase does not open this sync folder's key")
 
@@ -169,6 +175,7 @@ func UnlockKeyFile(folder, passphrase string) (*Key, string, error) {
 	if err != nil {
 		return nil, "", ErrWrongPassphrase
 	}
+	id.SetMaxWorkFactor(maxScryptWorkFactor)
 	r, err := age.Decrypt(bytes.NewReader(raw[len(keyMagic):]), id)
 	var noMatch *age.NoIdentityMatchError
 	if errors.As(err, &noMatch) {

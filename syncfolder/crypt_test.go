@@ -343,3 +343,22 @@ func TestSealedSizeIsCloseToPlain(t *testing.T) {
 		t.Fatalf("sealed %d bytes, plain %d: ratio %.3f over 1.05", s.Size(), p.Size(), ratio)
 	}
 }
+
+func TestAKeyFileAskingTooMuchMemoryIsRefusedUnread(t *testing.T) {
+	folder := t.TempDir()
+	if err := WriteKeyFile(folder, newTestKey(t), "p"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(folder, KeyFile)
+	raw, _ := os.ReadFile(path)
+	// The stanza names its cost last: " 10\n". 2^21 would be 2 GiB.
+	costly := bytes.Replace(raw, []byte(" "+strconv.Itoa(scryptWorkFactor)+"\n"), []byte(" 21\n"), 1)
+	if bytes.Equal(costly, raw) {
+		t.Fatal("no scrypt stanza found in the key file")
+	}
+	os.WriteFile(path, costly, 0o644)
+	_, _, err := UnlockKeyFile(folder, "p")
+	if err == nil || errors.Is(err, ErrWrongPassphrase) || !strings.Contains(err.Error(), "work factor") {
+		t.Fatalf("a key file asking 2 GiB: %v", err)
+	}
+}
