@@ -187,13 +187,6 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	if err == nil {
 		err = flush()
 	}
-	// The first import into a new diary is the first thing to lose. Its
-	// backup needs only the database, complete now, so it is made while
-	// the index catches up and merges, on the other core.
-	var backup sync.WaitGroup
-	if sum.Imported+sum.Updated > 0 {
-		backup.Go(func() { s.firstBackup(ctx) })
-	}
 	// What was committed must become searchable even when the import was
 	// cancelled, so the last catch-up ignores ctx's cancellation.
 	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
@@ -201,7 +194,10 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	}
 	s.afterBulk(ctx, sum.Imported+sum.Updated)
 	rejects.close(&sum)
-	backup.Wait()
+	if sum.Imported+sum.Updated > 0 {
+		// The first import into a new diary is the first thing to lose.
+		s.firstBackup(ctx)
+	}
 	return sum, err
 }
 
