@@ -224,12 +224,7 @@ func readKeyFile(folder string) ([]byte, error) {
 	if !ok {
 		return nil, ErrNotEncrypted
 	}
-	f, err := os.Open(filepath.Join(folder, KeyFile))
-	if err != nil {
-		return nil, fmt.Errorf("read the key file: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, 64<<10))
+	raw, err := readLimited(filepath.Join(folder, KeyFile), 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("read the key file: %w", err)
 	}

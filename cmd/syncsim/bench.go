@@ -138,7 +138,7 @@ func runBench(ctx context.Context, cfg benchConfig, log io.Writer) (benchFigures
 		return f, err
 	}
 	a.Close()
-	f.FolderBytes = treeSize(folder)
+	f.FolderBytes = treeSize(folder, "")
 	b, err := openDiary(ctx, filepath.Join(cfg.Dir, "b"))
 	if err != nil {
 		return f, err
@@ -184,7 +184,7 @@ func benchEncryptedJoin(ctx context.Context, cfg benchConfig, f *benchFigures, p
 		return err
 	}
 	a.Close()
-	f.PlainSegmentBytes, f.SealedSegmentBytes = segmentBytes(plainFolder), segmentBytes(sealed)
+	f.PlainSegmentBytes, f.SealedSegmentBytes = treeSize(plainFolder, ".tzlog"), treeSize(sealed, ".tzlog")
 	c, err := openDiary(ctx, filepath.Join(cfg.Dir, "c"))
 	if err != nil {
 		return err
@@ -204,20 +204,6 @@ func benchEncryptedJoin(ctx context.Context, cfg benchConfig, f *benchFigures, p
 		return fmt.Errorf("joining the encrypted folder received %d of %d entries", rep.Received, cfg.Join)
 	}
 	return nil
-}
-
-// segmentBytes adds up the change-log segments under a sync folder.
-func segmentBytes(folder string) int64 {
-	var n int64
-	filepath.WalkDir(folder, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(d.Name(), ".tzlog") {
-			if fi, err := d.Info(); err == nil {
-				n += fi.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }
 
 // benchApply lands cfg.Remote edits from another device in an open diary
@@ -388,10 +374,12 @@ func benchWatch(ctx context.Context, cfg benchConfig, f *benchFigures) error {
 	}
 }
 
-func treeSize(dir string) int64 {
+// treeSize adds up the files under dir whose names end in suffix ("": all
+// of them): the whole sync folder, or only its change-log segments.
+func treeSize(dir, suffix string) int64 {
 	var n int64
 	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
+		if err == nil && !d.IsDir() && strings.HasSuffix(d.Name(), suffix) {
 			if fi, err := d.Info(); err == nil {
 				n += fi.Size()
 			}
