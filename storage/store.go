@@ -61,7 +61,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	// The writer's page cache holds a large import's transaction (500
+	// entries, their tags, the change feed and the indexes over them). At
+	// SQLite's default 2 MB the cache spilled mid-transaction, writing pages
+	// to the log that the same transaction then wrote again: on a 100k
+	// import, a fifth of the saves' CPU (10.1 s → 8.1 s at 16 MB; 64 MB
+	// saved no more). Readers keep the default; they read few pages each.
+	write, err := sql.Open("sqlite", dsn+"&_pragma=cache_size(-16000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
