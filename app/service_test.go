@@ -217,6 +217,37 @@ func TestDeletedIndexIsRebuilt(t *testing.T) {
 	}
 }
 
+// A rebuild cancelled between rounds stops there, with what it indexed
+// kept and its position true, so the next catch-up finishes the rest.
+func TestCancelledRebuildIsFinishedByTheNextStart(t *testing.T) {
+	dir := diaryWithoutIndex(t, 3000)
+	s := openService(t, dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	err := s.Reindex(ctx, func(done, total int) {
+		if done >= syncBatch {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled rebuild: err = %v, want context.Canceled", err)
+	}
+	n, _ := s.IndexedCount()
+	if n < syncBatch || n >= 3000 {
+		t.Errorf("the cancelled rebuild left %d entries indexed, want from %d to fewer than 3000", n, syncBatch)
+	}
+	s.Close()
+
+	s = openService(t, dir)
+	defer s.Close()
+	if n, _ := s.IndexedCount(); n != 3000 {
+		t.Errorf("after reopening, the index holds %d entries, want 3000", n)
+	}
+	if got := searchIDs(t, s, "2999番目"); len(got) != 1 {
+		t.Errorf("the last entry: %v", got)
+	}
+}
+
 // diaryWithoutIndex makes a data folder of n imported entries whose search
 // index is gone, as after an upgrade that changes the index.
 func diaryWithoutIndex(t *testing.T, n int) string {
