@@ -138,7 +138,9 @@ func (s *Service) AutoBackup(ctx context.Context, reason string) (BackupInfo, er
 	if why := s.Damaged(); why != "" {
 		return BackupInfo{}, diary.Errorf(diary.EReadOnly, "%s", why)
 	}
-	st, err := s.store.Stats(ctx)
+	// Counts, not Stats: Stats measures the text, reading every body,
+	// which on a 100k diary was half a second before each backup.
+	st, err := s.store.Counts(ctx)
 	if err != nil {
 		return BackupInfo{}, fmt.Errorf("count entries: %w", err)
 	}
