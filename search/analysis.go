@@ -37,11 +37,16 @@ type foldedText struct {
 	raw    []byte
 	once   sync.Once
 	folded []byte
+	runs   []textRun
 }
 
-func (t *foldedText) get() []byte {
-	t.once.Do(func() { t.folded = foldBytes(t.raw) })
-	return t.folded
+// get returns the folded text and its runs.
+func (t *foldedText) get() ([]byte, []textRun) {
+	t.once.Do(func() {
+		t.folded = foldBytes(t.raw)
+		t.runs = runsOf(t.folded)
+	})
+	return t.folded, t.runs
 }
 
 // A run is a stretch of text of one kind, in folded form.
@@ -58,13 +63,7 @@ func eachRun(s []byte, fn func(kind runKind, run []byte, start int)) {
 	start, kind := -1, runWord
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRune(s[i:])
-		k, ok := runWord, false
-		switch {
-		case isJapanese(r):
-			k, ok = runJapanese, true
-		case isWordRune(r):
-			k, ok = runWord, true
-		}
+		k, ok := classify(r)
 		if start >= 0 && (!ok || k != kind) {
 			fn(kind, s[start:i], start)
 			start = -1
@@ -79,13 +78,55 @@ func eachRun(s []byte, fn func(kind runKind, run []byte, start int)) {
 	}
 }
 
+// classify is isJapanese and isWordRune in one, answering ASCII and kana,
+// most of any diary's text, without Unicode's tables: indexing classifies
+// every character of every entry, and the tables were a tenth of the
+// analysis.
+func classify(r rune) (kind runKind, ok bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		return runWord, 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case isHiragana(r) || isKatakana(r) || r == longVowel:
+		return runJapanese, true
+	case isJapanese(r):
+		return runJapanese, true
+	case isWordRune(r):
+		return runWord, true
+	}
+	return runWord, false
+}
+
+// textRun is one run of a text (see eachRun), kept so that a document's
+// views share one pass over its text.
+type textRun struct {
+	kind       runKind
+	start, end int
+}
+
+func runsOf(folded []byte) []textRun {
+	var runs []textRun
+	eachRun(folded, func(kind runKind, run []byte, start int) {
+		runs = append(runs, textRun{kind, start, start + len(run)})
+	})
+	return runs
+}
+
+// eachOf calls fn for each of runs, as eachRun would over folded.
+func eachOf(folded []byte, runs []textRun, fn func(kind runKind, run []byte, start int)) {
+	for _, r := range runs {
+		fn(r.kind, folded[r.start:r.end], r.start)
+	}
+}
+
 // maxTermBytes bounds one term: a 10 KB "word" (a pasted hash, base64) is
 // not something anyone searches for, and huge terms bloat the dictionary.
 const maxTermBytes = 120
 
 // gramTerms calls emit with each term of the gram view of folded text.
-func gramTerms(folded []byte, emit func(term []byte)) {
-	eachRun(folded, func(kind runKind, run []byte, _ int) {
+func gramTerms(folded []byte, emit func(term []byte)) { gramRuns(folded, runsOf(folded), emit) }
+
+func gramRuns(folded []byte, runs []textRun, emit func(term []byte)) {
+	eachOf(folded, runs, func(kind runKind, run []byte, _ int) {
 		if kind == runWord {
 			if len(run) <= maxTermBytes {
 				emit(run)
@@ -101,8 +142,10 @@ func gramTerms(folded []byte, emit func(term []byte)) {
 // keystroke of most searches) is then one term. Found through the pairs it
 // starts, it was a union of thousands of terms and took seconds on a large
 // diary.
-func charTerms(folded []byte, emit func(term []byte)) {
-	eachRun(folded, func(kind runKind, run []byte, _ int) {
+func charTerms(folded []byte, emit func(term []byte)) { charRuns(folded, runsOf(folded), emit) }
+
+func charRuns(folded []byte, runs []textRun, emit func(term []byte)) {
+	eachOf(folded, runs, func(kind runKind, run []byte, _ int) {
 		if kind != runJapanese {
 			return
 		}
@@ -115,9 +158,11 @@ func charTerms(folded []byte, emit func(term []byte)) {
 }
 
 // wordTerms calls emit with each term of the word view of folded text.
-func wordTerms(folded []byte, emit func(term []byte)) {
+func wordTerms(folded []byte, emit func(term []byte)) { wordRuns(folded, runsOf(folded), emit) }
+
+func wordRuns(folded []byte, runs []textRun, emit func(term []byte)) {
 	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
-	eachRun(folded, func(kind runKind, run []byte, start int) {
+	eachOf(folded, runs, func(kind runKind, run []byte, start int) {
 		if kind == runJapanese {
 			Words(run, emit)
 		}

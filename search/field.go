@@ -25,17 +25,20 @@ type termField struct {
 
 // view is one way of cutting folded text into terms.
 type view struct {
-	terms func(folded []byte, emit func(term []byte))
+	terms func(folded []byte, runs []textRun, emit func(term []byte))
 	// runesPerTerm is about how many characters of text make one distinct
 	// term, to size the count map once instead of growing it.
 	runesPerTerm int
 }
 
 var (
-	gramView = view{gramTerms, 2}
-	wordView = view{wordTerms, 16}
-	charView = view{charTerms, 8}
+	gramView = view{gramRuns, 2}
+	wordView = view{wordRuns, 16}
+	charView = view{charRuns, 8}
 )
+
+// of cuts folded text that is not a document's (a query, a test's).
+func (v view) of(folded []byte, emit func(term []byte)) { v.terms(folded, runsOf(folded), emit) }
 
 func newTermField(name string, text *foldedText, v view) *termField {
 	return &termField{name: name, text: text, view: v}
@@ -45,14 +48,14 @@ func newTermField(name string, text *foldedText, v view) *termField {
 // text's memory, which is never written after folding, so counting a term
 // allocates nothing but its first TokenFreq, and those come in slabs.
 func (f *termField) Analyze() {
-	folded := f.text.get()
+	folded, runs := f.text.get()
 	// A huge entry repeats itself: its distinct terms grow far slower than
 	// its length, so the map starts at most this large and grows as needed.
 	const maxHint = 1 << 16
 	freqs := make(index.TokenFrequencies, min(utf8.RuneCount(folded)/f.view.runesPerTerm+4, maxHint))
 	var slab []index.TokenFreq
 	n := 0
-	f.view.terms(folded, func(term []byte) {
+	f.view.terms(folded, runs, func(term []byte) {
 		n++
 		key := unsafe.String(unsafe.SliceData(term), len(term))
 		if tf, ok := freqs[key]; ok {

@@ -34,7 +34,7 @@ func TestTermFieldCountsAsBleveDoes(t *testing.T) {
 		for name, v := range views {
 			ours := newTermField(name, &foldedText{raw: []byte(s)}, v)
 			ours.Analyze()
-			theirs := document.NewTextFieldCustom(name, nil, []byte(s), index.IndexField, tokenAnalyzer(v.terms))
+			theirs := document.NewTextFieldCustom(name, nil, []byte(s), index.IndexField, tokenAnalyzer(v.of))
 			theirs.Analyze()
 			if ours.AnalyzedLength() != theirs.AnalyzedLength() {
 				t.Errorf("%s view of %q: length %d, Bleve says %d", name, s, ours.AnalyzedLength(), theirs.AnalyzedLength())

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -155,4 +156,22 @@ func FuzzFold(f *testing.F) {
 			}
 		}
 	})
+}
+
+// classify answers ASCII and kana by itself; everywhere it must agree with
+// isJapanese and isWordRune, which the queries' side uses.
+func TestClassifyAgreesWithTheTables(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		kind, ok := classify(r)
+		want, wantOK := runWord, false
+		switch {
+		case isJapanese(r):
+			want, wantOK = runJapanese, true
+		case isWordRune(r):
+			want, wantOK = runWord, true
+		}
+		if ok != wantOK || (ok && kind != want) {
+			t.Fatalf("classify(%U) = %v, %v; want %v, %v", r, kind, ok, want, wantOK)
+		}
+	}
 }

@@ -42,7 +42,7 @@ type viewTokenizer struct{ view view }
 func (t viewTokenizer) Tokenize(folded []byte) analysis.TokenStream {
 	var out analysis.TokenStream
 	base := uintptr(unsafe.Pointer(unsafe.SliceData(folded)))
-	t.view.terms(folded, func(term []byte) {
+	t.view.of(folded, func(term []byte) {
 		start := int(uintptr(unsafe.Pointer(unsafe.SliceData(term))) - base)
 		out = append(out, &analysis.Token{
 			Term: term, Start: start, End: start + len(term), Position: len(out) + 1, Type: analysis.Ideographic,

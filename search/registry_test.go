@@ -29,7 +29,7 @@ func TestRegisteredAnalysisMatchesTheIndex(t *testing.T) {
 					t.Errorf("%s of %q: token %q at %d–%d, text there is %q", name, s, tok.Term, tok.Start, tok.End, folded[tok.Start:tok.End])
 				}
 			}
-			if want := termsOf(v.terms, s); !slices.Equal(got, want) {
+			if want := termsOf(v.of, s); !slices.Equal(got, want) {
 				t.Errorf("%s of %q = %q, the index has %q", name, s, got, want)
 			}
 		}
