@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -107,7 +108,7 @@ func writeBackupZip(ctx context.Context, zipPath, dbPath, attachDir string) (err
 	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
 		return flate.NewWriter(w, flate.BestSpeed)
 	})
-	if err := addZipFile(zw, backupDB, dbPath, zip.Deflate); err != nil {
+	if err := addDeflated(zw, backupDB, dbPath); err != nil {
 		return err
 	}
 	// The person's own synonyms are theirs too.
@@ -128,6 +129,31 @@ func writeBackupZip(ctx context.Context, zipPath, dbPath, attachDir string) (err
 		return fmt.Errorf("finish backup: %w", err)
 	}
 	return f.Sync()
+}
+
+// addDeflated adds a large file compressed on every core (see
+// deflateParallel). Its checksum and sizes are known only at the end, so
+// they follow the data in a descriptor (flag bit 3), as zip allows.
+func addDeflated(zw *zip.Writer, name, src string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", src, err)
+	}
+	defer in.Close()
+	fh := &zip.FileHeader{Name: name, Method: zip.Deflate, Flags: 0x8}
+	w, err := zw.CreateRaw(fh)
+	if err != nil {
+		return fmt.Errorf("add %s to backup: %w", name, err)
+	}
+	d, err := deflateParallel(w, in, flate.BestSpeed)
+	if err != nil {
+		return fmt.Errorf("add %s to backup: %w", name, err)
+	}
+	// The 32-bit sizes are what the descriptor and directory write below
+	// 4 GiB; above, zip64's, which the writer chooses from the 64-bit ones.
+	fh.CRC32, fh.UncompressedSize64, fh.CompressedSize64 = d.crc, uint64(d.in), uint64(d.out)
+	fh.UncompressedSize, fh.CompressedSize = uint32(min(d.in, math.MaxUint32)), uint32(min(d.out, math.MaxUint32))
+	return nil
 }
 
 func addZipFile(zw *zip.Writer, name, src string, method uint16) error {
