@@ -80,7 +80,7 @@ func eachRun(s []byte, fn func(kind runKind, run []byte, start int)) {
 
 // classify is isJapanese and isWordRune in one, answering ASCII and kana,
 // most of any diary's text, without Unicode's tables: indexing classifies
-// every character of every entry, and the tables were a tenth of the
+// every character of every entry, and the tables were a sixth of the
 // analysis.
 func classify(r rune) (kind runKind, ok bool) {
 	switch {
@@ -122,10 +122,9 @@ func eachOf(folded []byte, runs []textRun, fn func(kind runKind, run []byte, sta
 // not something anyone searches for, and huge terms bloat the dictionary.
 const maxTermBytes = 120
 
-// gramTerms calls emit with each term of the gram view of folded text.
-func gramTerms(folded []byte, emit func(term []byte)) { gramRuns(folded, runsOf(folded), emit) }
-
-func gramRuns(folded []byte, runs []textRun, emit func(term []byte)) {
+// gramTerms calls emit with each term of the gram view of folded text,
+// whose runs are runs.
+func gramTerms(folded []byte, runs []textRun, emit func(term []byte)) {
 	eachOf(folded, runs, func(kind runKind, run []byte, _ int) {
 		if kind == runWord {
 			if len(run) <= maxTermBytes {
@@ -142,9 +141,7 @@ func gramRuns(folded []byte, runs []textRun, emit func(term []byte)) {
 // keystroke of most searches) is then one term. Found through the pairs it
 // starts, it was a union of thousands of terms and took seconds on a large
 // diary.
-func charTerms(folded []byte, emit func(term []byte)) { charRuns(folded, runsOf(folded), emit) }
-
-func charRuns(folded []byte, runs []textRun, emit func(term []byte)) {
+func charTerms(folded []byte, runs []textRun, emit func(term []byte)) {
 	eachOf(folded, runs, func(kind runKind, run []byte, _ int) {
 		if kind != runJapanese {
 			return
@@ -157,10 +154,9 @@ func charRuns(folded []byte, runs []textRun, emit func(term []byte)) {
 	})
 }
 
-// wordTerms calls emit with each term of the word view of folded text.
-func wordTerms(folded []byte, emit func(term []byte)) { wordRuns(folded, runsOf(folded), emit) }
-
-func wordRuns(folded []byte, runs []textRun, emit func(term []byte)) {
+// wordTerms calls emit with each term of the word view of folded text,
+// whose runs are runs.
+func wordTerms(folded []byte, runs []textRun, emit func(term []byte)) {
 	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
 	eachOf(folded, runs, func(kind runKind, run []byte, start int) {
 		if kind == runJapanese {

@@ -32,9 +32,9 @@ type view struct {
 }
 
 var (
-	gramView = view{gramRuns, 2}
-	wordView = view{wordRuns, 16}
-	charView = view{charRuns, 8}
+	gramView = view{gramTerms, 2}
+	wordView = view{wordTerms, 16}
+	charView = view{charTerms, 8}
 )
 
 // of cuts folded text that is not a document's (a query, a test's).

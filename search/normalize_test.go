@@ -60,7 +60,7 @@ func TestGramView(t *testing.T) {
 		{"v1.2", []string{"v1", "2"}},
 	}
 	for _, tt := range tests {
-		if got := termsOf(gramTerms, tt.in); !slices.Equal(got, tt.want) {
+		if got := termsOf(gramView.of, tt.in); !slices.Equal(got, tt.want) {
 			t.Errorf("gram terms of %q = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -84,7 +84,7 @@ func TestWordView(t *testing.T) {
 		{"aws\nsecurity", nil, []string{"aws\nsecurity"}, "a line break ends a phrase"},
 	}
 	for _, tt := range tests {
-		got := termsOf(wordTerms, tt.in)
+		got := termsOf(wordView.of, tt.in)
 		for _, w := range tt.has {
 			if !slices.Contains(got, w) {
 				t.Errorf("words of %q = %q, want %q (%s)", tt.in, got, w, tt.explain)
@@ -109,12 +109,12 @@ func TestAnalysisSurvivesBadInput(t *testing.T) {
 		"ｶﾞｷﾞｸﾞｹﾞｺﾞ ﾟﾞ",
 	}
 	for _, in := range inputs {
-		for _, term := range termsOf(gramTerms, in) {
+		for _, term := range termsOf(gramView.of, in) {
 			if !utf8.ValidString(term) || len(term) == 0 || len(term) > maxTermBytes {
 				t.Errorf("bad gram term %q from %.20q", term, in)
 			}
 		}
-		for _, term := range termsOf(wordTerms, in) {
+		for _, term := range termsOf(wordView.of, in) {
 			if !utf8.ValidString(term) || len(term) == 0 {
 				t.Errorf("bad word term %q from %.20q", term, in)
 			}

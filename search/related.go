@@ -183,10 +183,11 @@ func (v *vocabulary) distinctive(req RelatedRequest, self, others uint64) []rela
 	counts := map[[2]string]int{}
 	count := func(s string, times int) {
 		folded := foldBytes([]byte(strings.ToValidUTF8(s, " ")))
-		wordTerms(folded, func(w []byte) {
+		runs := runsOf(folded)
+		wordTerms(folded, runs, func(w []byte) {
 			counts[[2]string{fieldWord, string(w)}] += times
 		})
-		eachRun(folded, func(kind runKind, run []byte, _ int) {
+		eachOf(folded, runs, func(kind runKind, run []byte, _ int) {
 			if kind == runWord && len(run) <= maxTermBytes && latinWord(run) {
 				counts[[2]string{fieldText, string(run)}] += times
 			}
