@@ -67,12 +67,15 @@ func deflateParallel(w io.Writer, src io.Reader, level int) (deflated, error) {
 		defer close(inOrder)
 		defer close(jobs)
 		for {
+			select {
+			case <-stop: // the output failed: the rest would be thrown away
+				readErr <- nil
+				return
+			default:
+			}
 			var buf []byte
 			select {
 			case buf = <-free:
-			case <-stop:
-				readErr <- nil
-				return
 			default:
 				buf = make([]byte, deflateChunk)
 			}

@@ -4,10 +4,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"errors"
 	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +99,28 @@ func TestParallelDeflateIsOneStream(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("read back %d bytes, want %d", len(got), len(want))
+	}
+}
+
+// failAfter is a destination that fills up, as a full disk does.
+type failAfter struct{ left int }
+
+func (f *failAfter) Write(p []byte) (int, error) {
+	if len(p) > f.left {
+		n := f.left
+		f.left = 0
+		return n, errors.New("no space left on device")
+	}
+	f.left -= len(p)
+	return len(p), nil
+}
+
+// A destination that fails stops the compression with its error; the
+// backup fails instead of hanging or reporting success.
+func TestParallelDeflateStopsAtAWriteError(t *testing.T) {
+	src := bytes.Repeat([]byte("バックアップ先が一杯 disk full. "), 8*deflateChunk/40)
+	_, err := deflateParallel(&failAfter{left: 1000}, bytes.NewReader(src), flate.BestSpeed)
+	if err == nil || !strings.Contains(err.Error(), "no space left") {
+		t.Fatalf("err = %v, want the destination's error", err)
 	}
 }
