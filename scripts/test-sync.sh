@@ -28,6 +28,16 @@ tz() { local side=$1; shift; "$work/tsuzuri" --data "$work/data$side" "$@" 2> >(
 fail() { echo "test-sync: FAIL: $*" >&2; exit 1; }
 passed=0
 ok() { passed=$((passed + 1)); echo "test-sync: ok: $*"; }
+# says TEXT CMD...: CMD succeeds and its output holds TEXT. The output is
+# read whole: grep -q in a pipe stops reading at the first match, and a
+# command still writing then fails on the closed pipe, which pipefail
+# turned into a failed check now and then.
+says() {
+	local text=$1 out
+	shift
+	out=$("$@") || return 1
+	grep -qF -- "$text" <<<"$out"
+}
 
 eval "$(bash "$pair" start "$work/folderA" "$work/folderB")"
 bash "$pair" wait
@@ -42,7 +52,7 @@ tz A import "$work/first.jsonl" >/dev/null
 tz A sync --folder "$work/folderA" >/dev/null
 tz B sync --folder "$work/folderB" >/dev/null
 arrive B
-tz B search --json Bytebase | grep -q '"id":"meetup-1"' || fail "B does not find A's entry"
+says '"id":"meetup-1"' tz B search --json Bytebase || fail "B does not find A's entry"
 ok "a write on A is found on B"
 
 # 2. Both edit the same entry before either hears of the other: a conflict
@@ -70,7 +80,7 @@ ok "a concurrent edit is a conflict on both, with both texts kept"
 tz B trash meetup-1 >/dev/null
 tz B sync >/dev/null
 arrive A
-tz A search --json Bytebase | grep -q '"id":"meetup-1"' && fail "A still finds the entry B deleted"
+says '"id":"meetup-1"' tz A search --json Bytebase && fail "A still finds the entry B deleted"
 ok "a delete on B reaches A"
 
 # 4. An image, attached on A, arrives on B.
@@ -107,7 +117,7 @@ arrive B
 n=$(tz B stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
 want=$(tz A stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"])')
 [ "$n" = "$want" ] || fail "B has $n entries, A has $want"
-tz B search --json token4999x | grep -q '"id":"bulk-4999"' || fail "B does not find the last imported entry"
+says '"id":"bulk-4999"' tz B search --json token4999x || fail "B does not find the last imported entry"
 tz B verify >/dev/null || fail "B's verify found a problem"
 ok "a 5,000-entry import arrives complete ($n entries) and searchable"
 
@@ -129,17 +139,18 @@ tz C import --format markdown "$work/md2/photo.md" >/dev/null
 TSUZURI_PASSPHRASE='エンジン越しの合言葉' tz C sync --folder "$sealedA" --encrypt >/dev/null
 arrive
 if TSUZURI_PASSPHRASE='違う合言葉' tz D sync --folder "$sealedB" >/dev/null 2>&1; then fail "D joined with a wrong passphrase"; fi
-tz D sync status | grep -q "sync is off" || fail "a refused join changed D"
+says "sync is off" tz D sync status || fail "a refused join changed D"
 TSUZURI_PASSPHRASE='エンジン越しの合言葉' tz D sync --folder "$sealedB" >/dev/null
-tz D search --json 秘密の題名ZQ | grep -q '"id":"sealed-1"' || fail "D does not find C's encrypted entry"
+says '"id":"sealed-1"' tz D search --json 秘密の題名ZQ || fail "D does not find C's encrypted entry"
 img2=$(ls "$work/dataC/attachments/" | head -1)
 cmp -s "$work/dataC/attachments/$img2" "$work/dataD/attachments/$img2" || fail "the image did not arrive on D"
-tz D sync status | grep -q "encrypted      yes" || fail "D's status does not say encrypted"
+says "encrypted      yes" tz D sync status || fail "D's status does not say encrypted"
 ok "an encrypted folder: a wrong passphrase is refused, the right one joins, an entry and an image arrive"
 
 TSUZURI_PASSPHRASE='エンジン越しの合言葉' TSUZURI_NEW_PASSPHRASE='新しい合言葉' tz C sync passphrase >/dev/null
 arrive
-tz D sync 2>&1 >/dev/null | grep -q "sync unlock" || fail "D did not notice the new passphrase"
+notice=$(tz D sync 2>&1 >/dev/null) || fail "D's sync after the change failed"
+grep -qF "sync unlock" <<<"$notice" || fail "D did not notice the new passphrase"
 TSUZURI_PASSPHRASE='新しい合言葉' tz D sync unlock >/dev/null
 ok "a passphrase changed on C is asked for once on D"
 
