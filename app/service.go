@@ -376,17 +376,27 @@ type changeRound struct {
 // channel closes after the last round, an error, or ctx's end.
 func (s *Service) readAhead(ctx context.Context, seq int64) <-chan changeRound {
 	out := make(chan changeRound)
+	send := func(r changeRound) bool {
+		select {
+		case out <- r:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	go func() {
 		defer close(out)
 		for ctx.Err() == nil {
 			changes, err := s.store.Changes(ctx, seq, syncBatch)
 			if err != nil {
-				err = fmt.Errorf("read changes after %d: %w", seq, err)
-			}
-			if len(changes) == 0 && err == nil {
+				send(changeRound{err: fmt.Errorf("read changes after %d: %w", seq, err)})
 				return
 			}
-			r := changeRound{err: err}
+			if len(changes) == 0 {
+				return
+			}
+			seq = changes[len(changes)-1].Seq
+			r := changeRound{seq: seq}
 			for _, c := range changes {
 				if c.Entry == nil {
 					r.deletes = append(r.deletes, c.ID)
@@ -394,16 +404,7 @@ func (s *Service) readAhead(ctx context.Context, seq int64) <-chan changeRound {
 				}
 				r.upserts = append(r.upserts, toDocument(c.Entry, c.Seq))
 			}
-			if len(changes) > 0 {
-				seq = changes[len(changes)-1].Seq
-				r.seq = seq
-			}
-			select {
-			case out <- r:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil {
+			if !send(r) {
 				return
 			}
 		}
