@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sort"
@@ -509,34 +510,62 @@ func termQuery(t Term) query.Query {
 	if t.Tag {
 		return term(fieldTag, t.Text, 1)
 	}
+	required, scoring, implied := termQueryParts(t)
+	if required == nil {
+		return nil
+	}
+	// Bleve filters the disjunction's matches one by one, reading the text
+	// query's postings a second time: for a word in most of the diary (コード,
+	// 使用) that was about a tenth of the search, and it narrows nothing
+	// when the disjunction cannot match more.
+	if implied {
+		return scoring
+	}
+	return filtered(required, scoring)
+}
+
+func filtered(required, scoring query.Query) query.Query {
+	b := bleve.NewBooleanQuery()
+	b.AddFilter(required)
+	b.AddMust(scoring)
+	return b
+}
+
+// termQueryParts is what must match for t and the disjunction that scores
+// it; implied says the disjunction matches only where required does (each
+// of its words is a whole run of t, not a part of it, and t is no quoted
+// phrase), so required need not be checked beside it.
+func termQueryParts(t Term) (required, scoring query.Query, implied bool) {
 	text := textQuery(fieldText, t.Text)
 	if text == nil {
-		return nil
+		return nil, nil, false
 	}
 	title := textQuery(fieldTitle, t.Text)
 	title.(boostable).SetBoost(boostTitle)
 	alts := []query.Query{text, title}
 	folded := []byte(Fold(t.Text))
+	implied = true
 	eachRun(folded, func(kind runKind, run []byte, _ int) {
 		if kind != runJapanese {
 			return
 		}
 		n := len(alts)
-		Words(run, func(w []byte) { alts = append(alts, term(fieldWord, string(w), boostWord)) })
+		Words(run, func(w []byte) {
+			alts = append(alts, term(fieldWord, string(w), boostWord))
+			implied = implied && bytes.Equal(w, run)
+		})
 		if len(alts) == n && wholeWord(run) {
 			alts = append(alts, term(fieldWord, string(run), boostWord))
 		}
 	})
-	required := text
+	required = text
 	var pairs []query.Query
 	wordPairs(folded, func(p []byte) { pairs = append(pairs, term(fieldWord, string(p), boostWord)) })
 	if t.Phrase && len(pairs) > 0 {
 		required = conjunction(append([]query.Query{text}, pairs...))
+		implied = false
 	}
-	b := bleve.NewBooleanQuery()
-	b.AddFilter(required)
-	b.AddMust(bleve.NewDisjunctionQuery(append(alts, pairs...)...))
-	return b
+	return required, bleve.NewDisjunctionQuery(append(alts, pairs...)...), implied
 }
 
 // textQuery matches the folded t in field as the gram view indexes it:

@@ -3,12 +3,16 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 func TestParseQuery(t *testing.T) {
@@ -435,5 +439,57 @@ func TestBroadQueryFacetsComeFromTheTopResults(t *testing.T) {
 	narrow := search("珍しい", true)
 	if narrow.FacetsFromTop || len(narrow.Tags) != 1 || narrow.Tags[0].Count != 1 {
 		t.Errorf("narrow query facets: %+v, from top %v", narrow.Tags, narrow.FacetsFromTop)
+	}
+}
+
+// A word whose every part is itself (コード, 障害, aws) is searched without
+// Bleve's filter beside its disjunction; the hits and scores are those the
+// filtered query gives, for those words and for the words whose parts
+// match more than they do (障害対応, a quoted phrase), which keep it.
+func TestWholeWordsNeedNoFilter(t *testing.T) {
+	docs := append(slices.Clone(fixture),
+		Document{ID: "part", Title: "夜間の呼び出し", Body: "障害が起きたので対応は朝にした。コードの確認。", Date: "2024-02-01"},
+		Document{ID: "whole", Title: "週次メモ", Body: "障害対応の手順を見直した。コードレビューとコード整形。", Date: "2024-02-02"},
+		Document{ID: "apart", Title: "Hub と Security", Body: "AWS の請求。security の勉強会。コー ドと書いた。", Date: "2024-02-04"},
+	)
+	ix := openIndex(t, docs, int64(len(docs)))
+	search := func(q query.Query) map[string]float64 {
+		t.Helper()
+		res, err := ix.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, h := range res.Hits {
+			out[h.ID] = h.Score
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		term    Term
+		implied bool
+	}{
+		{Term{Text: "コード"}, true},
+		{Term{Text: "障害"}, true},
+		{Term{Text: "aws"}, true},
+		{Term{Text: "aws security"}, true},
+		{Term{Text: "移"}, true},
+		{Term{Text: "障害対応"}, false},
+		{Term{Text: "security hub", Phrase: true}, false},
+	} {
+		required, scoring, implied := termQueryParts(tt.term)
+		if implied != tt.implied {
+			t.Errorf("%q: implied %v, want %v", tt.term.Text, implied, tt.implied)
+		}
+		want := search(filtered(required, scoring))
+		if len(want) == 0 {
+			t.Errorf("%q finds nothing in the fixture", tt.term.Text)
+		}
+		if got := search(termQuery(tt.term)); !maps.Equal(got, want) {
+			t.Errorf("%q: hits %v, want those of the filtered query %v", tt.term.Text, got, want)
+		}
+		if !tt.implied && maps.Equal(search(scoring), want) {
+			t.Errorf("%q: the fixture does not show what the filter narrows", tt.term.Text)
+		}
 	}
 }
