@@ -504,8 +504,9 @@ const maxGramsPerRun = 24
 // two adjacent words as written together. Scoring is a disjunction of that
 // text query with the title, the whole words and the adjacent word pairs,
 // so Bleve's coordination ranks title, whole-word and together matches
-// first; the disjunction only scores, as any one of its parts (a word of a
-// compound) matches more than the term. nil if t has nothing searchable.
+// first. Where any one of its parts (a word of a compound) matches more
+// than the term, the disjunction only scores and the text query filters.
+// nil if t has nothing searchable.
 func termQuery(t Term) query.Query {
 	if t.Tag {
 		return term(fieldTag, t.Text, 1)
