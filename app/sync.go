@@ -367,6 +367,15 @@ func (s *Service) receiveVersions(ctx context.Context, folder string, key *syncf
 	defer func() {
 		if err := ix.finish(context.WithoutCancel(ctx)); err != nil {
 			s.log.Error("index update after sync failed; it will be retried", "err", err)
+			return
+		}
+		// Into an empty diary (a computer joining), a sync is an import,
+		// and leaves what an import's end tidies: the index in many
+		// segments, and a heap hundreds of megabytes larger than the diary
+		// needs. A diary in use keeps its changes in new segments beside
+		// the old ones; merging them all would cost more than they do.
+		if !ix.beside {
+			s.afterBulk(ctx, rep.Received)
 		}
 	}()
 	for _, ref := range refs {

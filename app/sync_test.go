@@ -240,3 +240,30 @@ func TestMovingToAnotherFolderSendsTheWholeDiaryThere(t *testing.T) {
 		t.Fatalf("the computer that joined the new folder has %+v, %v (report %+v)", got, err, rep)
 	}
 }
+
+// A computer joining a diary gets what an import gives: the index merged
+// into one segment, which searches read faster than the dozen the arrival
+// leaves behind.
+func TestJoiningLeavesTheIndexAsAnImportDoes(t *testing.T) {
+	ctx := context.Background()
+	a, b, _ := syncedPair(t)
+	src := filepath.Join(t.TempDir(), "many.jsonl")
+	writeJSONL(t, src, 3000)
+	if _, err := a.Import(ctx, ImportRequest{Format: "jsonl", Paths: []string{src}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	pass(t, a)
+	if rep := pass(t, b); rep.Received != 3000 {
+		t.Fatalf("B received %d of 3000", rep.Received)
+	}
+	segs, err := b.index.SegmentFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 1 {
+		t.Errorf("after joining, the index is in %d segments, want 1: %v", len(segs), segs)
+	}
+	if got := searchIDs(t, b, "2999番目"); len(got) != 1 {
+		t.Errorf("the last entry: %v", got)
+	}
+}
