@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/ikawaha/kagome-dict/dict"
 	"github.com/ikawaha/kagome/v2/tokenizer"
@@ -43,8 +44,12 @@ type foldedText struct {
 // get returns the folded text and its runs.
 func (t *foldedText) get() ([]byte, []textRun) {
 	t.once.Do(func() {
-		t.folded = foldBytes(t.raw)
+		f := documentFolders.Get().(*folder)
+		f.fold(unsafe.String(unsafe.SliceData(t.raw), len(t.raw)), false)
+		t.folded = append([]byte(nil), f.out...)
 		t.runs = runsOf(t.folded)
+		markCapitals(t.runs, f.capitals)
+		documentFolders.Put(f)
 	})
 	return t.folded, t.runs
 }
@@ -101,12 +106,30 @@ func classify(r rune) (kind runKind, ok bool) {
 type textRun struct {
 	kind       runKind
 	start, end int
+	// capital says a word run had a capital letter before folding (a
+	// document's runs only): AWS, Hub, iPhone.
+	capital bool
+}
+
+// markCapitals sets capital on each word run holding one of the offsets
+// of capitals, which are in order, as runs are.
+func markCapitals(runs []textRun, capitals []int32) {
+	i := 0
+	for r := range runs {
+		for i < len(capitals) && int(capitals[i]) < runs[r].start {
+			i++
+		}
+		if i == len(capitals) {
+			return
+		}
+		runs[r].capital = runs[r].kind == runWord && int(capitals[i]) < runs[r].end
+	}
 }
 
 func runsOf(folded []byte) []textRun {
 	var runs []textRun
 	eachRun(folded, func(kind runKind, run []byte, start int) {
-		runs = append(runs, textRun{kind, start, start + len(run)})
+		runs = append(runs, textRun{kind: kind, start: start, end: start + len(run)})
 	})
 	return runs
 }
@@ -157,44 +180,71 @@ func charTerms(folded []byte, runs []textRun, emit func(term []byte)) {
 // wordTerms calls emit with each term of the word view of folded text,
 // whose runs are runs.
 func wordTerms(folded []byte, runs []textRun, emit func(term []byte)) {
-	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
-	eachOf(folded, runs, func(kind runKind, run []byte, start int) {
-		if kind == runJapanese {
-			Words(run, emit)
+	pairs := wordPairer{folded: folded, emit: emit, sentences: true}
+	for _, r := range runs {
+		if r.kind == runJapanese {
+			Words(folded[r.start:r.end], emit)
 		}
-		pairs.run(kind, run, start)
-	})
+		pairs.run(r)
+	}
+	pairs.end()
 }
 
 // wordPairs calls emit with each two words (Latin, digits) that stand next
-// to each other in folded text, with the one separator between them as
-// written: "aws security", "99.95", "node.js". Words alone cannot tell
-// "AWS Security Hub" from a note that mentions hub, security and AWS apart;
-// the pairs let a quoted phrase match only where its words stand together,
-// and rank words typed together above the same words scattered.
+// to each other in folded text (a query's), one separator apart.
 func wordPairs(folded []byte, emit func(pair []byte)) {
-	pairs := wordPairer{folded: folded, emit: emit, prevStart: -1}
-	eachRun(folded, pairs.run)
+	pairs := wordPairer{folded: folded, emit: emit}
+	eachRun(folded, func(kind runKind, run []byte, start int) {
+		pairs.run(textRun{kind: kind, start: start, end: start + len(run)})
+	})
+	pairs.end()
 }
 
-// wordPairer finds word pairs run by run, so the word view needs no pass
-// of its own for them.
+// A line of Latin words longer than this is prose, not the name or term a
+// Japanese note writes among its kana (AWS Security Hub, screen reader).
+const maxTermWords = 4
+
+// wordPairer finds a text's word pairs run by run, so the word view needs
+// no pass of its own for them: each two words (Latin, digits) one
+// separator apart on one line. In a document (sentences), a longer line of
+// words is prose, and its pairs are kept only where a word has a capital
+// (Yorkshire Sculpture, Subsystem for, for Linux): every "you can" and "of
+// the" of English prose was a fifth of the index and two thirds of its
+// terms, and made an English note twice the work of a Japanese one. Those
+// pairs rank notes with words together first and name what an acronym
+// stands for; a quoted phrase is found in the text without them (see
+// literal.go).
 type wordPairer struct {
-	folded             []byte
-	emit               func(pair []byte)
-	prevStart, prevEnd int
+	folded    []byte
+	emit      func(pair []byte)
+	sentences bool
+	line      []textRun // the words next to each other so far
 }
 
-func (p *wordPairer) run(kind runKind, run []byte, start int) {
-	if kind != runWord {
-		p.prevStart = -1
+func (p *wordPairer) run(r textRun) {
+	if r.kind != runWord {
+		p.end()
 		return
 	}
-	end := start + len(run)
-	if p.prevStart >= 0 && start == p.prevEnd+1 && p.folded[p.prevEnd] != '\n' && end-p.prevStart <= maxTermBytes {
-		p.emit(p.folded[p.prevStart:end])
+	if n := len(p.line); n > 0 {
+		last := p.line[n-1]
+		if r.start != last.end+1 || p.folded[last.end] == '\n' {
+			p.end()
+		}
 	}
-	p.prevStart, p.prevEnd = start, end
+	p.line = append(p.line, r)
+}
+
+// end emits the pairs of the line of words so far and starts another.
+func (p *wordPairer) end() {
+	prose := p.sentences && len(p.line) > maxTermWords
+	for i := 1; i < len(p.line); i++ {
+		a, b := p.line[i-1], p.line[i]
+		if b.end-a.start <= maxTermBytes && (!prose || a.capital || b.capital) {
+			p.emit(p.folded[a.start:b.end])
+		}
+	}
+	p.line = p.line[:0]
 }
 
 // grams calls fn with each pair of adjacent characters of a Japanese run and
@@ -385,6 +435,9 @@ func (c *wordCache) get(s []byte) []string {
 }
 
 var folderPool = sync.Pool{New: func() any { return new(folder) }}
+
+// documentFolders fold documents' text, noting where capitals were.
+var documentFolders = sync.Pool{New: func() any { return &folder{capitals: []int32{}} }}
 
 // foldBytes folds b into a new slice: tokens point into it, and Bleve keeps
 // them after Analyze returns.

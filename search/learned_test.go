@@ -89,9 +89,9 @@ var engineering = []Document{
 	// CoC: the name, written as one; a lowercase look-alike that more
 	// entries hold; pairs of it that stand in different entries.
 	{ID: "coc", Title: "コミュニティ", Body: "参加する前に Code of Conduct を読んだ。", Date: "2024-02-01"},
-	{ID: "canal1", Title: "旅行", Body: "the canal of cranes was quiet.", Date: "2024-02-02"},
-	{ID: "canal2", Title: "旅行2", Body: "again the canal of cranes.", Date: "2024-02-03"},
-	{ID: "capable", Title: "メモ2", Body: "a team capable of anything.", Date: "2024-02-04"},
+	{ID: "canal1", Title: "旅行", Body: "運河の名は canal of cranes、静かだった。", Date: "2024-02-02"},
+	{ID: "canal2", Title: "旅行2", Body: "また canal of cranes へ。", Date: "2024-02-03"},
+	{ID: "capable", Title: "メモ2", Body: "チームは capable of anything だ。", Date: "2024-02-04"},
 	{ID: "conduct", Title: "メモ3", Body: "rules of conduct", Date: "2024-02-05"},
 	// Two-letter initials: attested by the words written together, or not.
 	{ID: "pr", Title: "レビュー", Body: "pull request を出した。", Date: "2024-03-01"},

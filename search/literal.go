@@ -35,7 +35,11 @@ func literalOf(q Query) literal {
 	for _, clause := range q.Must {
 		var words [][][]byte
 		for _, t := range clause {
-			spans := checkedSpans(Fold(t.Text))
+			folded := Fold(t.Text)
+			spans := checkedSpans(folded)
+			if t.Phrase {
+				spans = append(spans, wordLines(folded)...)
+			}
 			if len(spans) == 0 {
 				words = nil
 				break
@@ -61,6 +65,39 @@ func checkedSpans(folded string) [][]byte {
 		}
 	})
 	return spans
+}
+
+// wordLines lists the stretches of two or more Latin words one separator
+// apart in a folded phrase: what its word pairs stand for, which the index
+// holds for names and short terms but not for English prose (see
+// wordPairer).
+func wordLines(folded string) [][]byte {
+	var lines [][]byte
+	var first, last textRun
+	words := 0
+	end := func() {
+		if words >= 2 {
+			lines = append(lines, []byte(folded[first.start:last.end]))
+		}
+		words = 0
+	}
+	eachRun([]byte(folded), func(kind runKind, run []byte, start int) {
+		r := textRun{kind: kind, start: start, end: start + len(run)}
+		if kind != runWord {
+			end()
+			return
+		}
+		if words > 0 && (start != last.end+1 || folded[last.end] == '\n') {
+			end()
+		}
+		if words == 0 {
+			first = r
+		}
+		last = r
+		words++
+	})
+	end()
+	return lines
 }
 
 // holds reports whether folded text contains the query as typed.
@@ -172,7 +209,7 @@ func (l literal) holdsIn(t Text) bool {
 	if l.holds(unsafe.Slice(unsafe.StringData(t.Body), len(t.Body))) || l.holds(unsafe.Slice(unsafe.StringData(t.Title), len(t.Title))) {
 		return true
 	}
-	if !l.foldMayJoin(t.Title) && !l.foldMayJoin(t.Body) {
+	if !l.hasLatin() && !l.foldMayJoin(t.Title) && !l.foldMayJoin(t.Body) {
 		return false
 	}
 	return l.holds(foldBytes([]byte(t.Title + "\n" + t.Body)))
@@ -239,6 +276,23 @@ func foldAlone(r rune) (folded rune, joins bool) {
 		folded = c
 	}
 	return folded, false
+}
+
+// hasLatin reports whether a span has Latin letters or digits, which the
+// text may write in capitals or full width.
+func (l literal) hasLatin() bool {
+	for _, clause := range l {
+		for _, spans := range clause {
+			for _, s := range spans {
+				for _, c := range s {
+					if c < utf8.RuneSelf && c != ' ' {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // spansLeaveKatakana reports whether a span goes from katakana (or the

@@ -16,8 +16,8 @@ var scattered = []Document{
 	{ID: "apart2", Title: "うにの話", Body: "もうに、もどう、どうに、にも、もな、なら、らな、ない、いよ。ならないよ。", Date: "2024-03-03"},
 	{ID: "linter", Title: "lint の設定", Body: "新しいリンタールールを入れた。", Date: "2024-02-01"},
 	{ID: "linter-apart", Title: "雑記", Body: "リンゴとタール、ルールの話。ンタの字も。", Date: "2024-04-01"},
-	{ID: "reader", Title: "accessibility", Body: "Tested the page with a screen reader today.", Date: "2024-02-02"},
-	{ID: "reader-apart", Title: "notes", Body: "The reader said the screen was too bright.", Date: "2024-05-02"},
+	{ID: "reader", Title: "accessibility", Body: "今日は screen reader でページを確かめた。", Date: "2024-02-02"},
+	{ID: "reader-apart", Title: "notes", Body: "reader の設定を変えたら screen が明るすぎた。", Date: "2024-05-02"},
 	{ID: "mixed", Title: "React メモ", Body: "props のデフォルト値を決める。", Date: "2024-02-03"},
 }
 
@@ -41,7 +41,8 @@ func TestExactMeansTheWordsAsTyped(t *testing.T) {
 		// English words typed together rank the entry with them together first;
 		// both entries have both words, so both are literal hits.
 		{"screen reader", []string{"reader:exact", "reader-apart:exact"}},
-		{`"screen reader"`, []string{"reader:exact"}},
+		// Quoted, they must stand together, and apart they are a partial hit.
+		{`"screen reader"`, []string{"reader:exact", "reader-apart:partial"}},
 		// Words of two scripts typed together may stand apart in the text.
 		{"propsデフォルト値", []string{"mixed:exact"}},
 		// Two characters: the pair is the word.
@@ -177,4 +178,19 @@ func FuzzLiteralCheckAgreesWithFolding(f *testing.F) {
 			t.Errorf("%q in %q: check says %v, folding the whole text %v", query, text, got, want)
 		}
 	})
+}
+
+// English prose keeps few word pairs in the index, so a quoted phrase is
+// found in the hits' text: together it is exact, apart it is partial.
+func TestAQuotedPhraseOfEnglishProseIsFoundInTheText(t *testing.T) {
+	ix := openWithTexts(t, []Document{
+		{ID: "prose", Title: "a11y", Body: "Yesterday we tested the new settings page with a screen reader and found two problems.", Date: "2024-06-01"},
+		{ID: "prose-apart", Title: "notes", Body: "The reader of this note may find the screen settings confusing at first.", Date: "2024-06-02"},
+		{ID: "other", Title: "notes", Body: "Nothing about that here, only a long walk by the river.", Date: "2024-06-03"},
+	})
+	for _, q := range []string{`"screen reader"`, `"Screen Reader"`, `"ｓｃｒｅｅｎ ｒｅａｄｅｒ"`, `「screen reader」`} {
+		if got, want := matches(t, ix, q), []string{"prose:exact", "prose-apart:partial"}; !reflect.DeepEqual(got, want) {
+			t.Errorf("Search(%s) = %v, want %v", q, got, want)
+		}
+	}
 }

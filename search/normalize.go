@@ -39,12 +39,20 @@ type folder struct {
 	pendingStart []int32
 	pendingEnd   []int32
 	kataRun      int // katakana characters written in the current run
+
+	// capitals lists, when the caller sets it non-nil, the offsets in out
+	// of letters that were capitals before folding: the word view pairs
+	// words of English prose only where they look like a name.
+	capitals []int32
 }
 
 const longVowel = 'ー'
 
 func (f *folder) fold(s string, track bool) {
 	f.out = f.out[:0]
+	if f.capitals != nil {
+		f.capitals = f.capitals[:0]
+	}
 	f.start, f.end = f.start[:0], f.end[:0]
 	f.pending = f.pending[:0]
 	f.pendingStart, f.pendingEnd = f.pendingStart[:0], f.pendingEnd[:0]
@@ -61,6 +69,7 @@ func (f *folder) fold(s string, track bool) {
 		if settled(r) && (next == len(s) || settled(firstRune(s[next:]))) {
 			if r >= 'A' && r <= 'Z' {
 				r += 'a' - 'A'
+				f.noteCapital()
 			}
 			f.emit(r, int32(i), int32(next), track)
 			i = next
@@ -141,8 +150,20 @@ func (f *folder) foldStretch(s string, base int32, track bool) {
 			if r == utf8.RuneError && size <= 1 {
 				r = unicode.ReplacementChar
 			}
+			if unicode.IsUpper(r) {
+				f.noteCapital()
+			}
 			f.emit(unicode.ToLower(r), from, to, track)
 		}
+	}
+}
+
+// noteCapital records that the letter about to be emitted was a capital.
+// Letters are not katakana, so emitting one drops any held-back long vowel
+// and writes it where out ends now.
+func (f *folder) noteCapital() {
+	if f.capitals != nil {
+		f.capitals = append(f.capitals, int32(len(f.out)))
 	}
 }
 

@@ -146,6 +146,16 @@ func FuzzFold(f *testing.F) {
 		if Fold(got) != got {
 			t.Fatalf("Fold is not idempotent on %q: %q then %q", s, got, Fold(got))
 		}
+		// A document is folded noting its capitals, into the same text.
+		doc, runs := (&foldedText{raw: []byte(s)}).get()
+		if string(doc) != got {
+			t.Fatalf("a document %q folds to %q, a query to %q", s, doc, got)
+		}
+		for _, r := range runs {
+			if r.capital && !strings.ContainsFunc(s, unicode.IsUpper) {
+				t.Fatalf("run %q of %q marked capital, but %q has none", doc[r.start:r.end], s, s)
+			}
+		}
 		spans := Highlights(s, []string{got})
 		if strings.TrimSpace(got) != "" && len(spans) == 0 {
 			t.Fatalf("text %q does not find its own folded form %q", s, got)
@@ -172,6 +182,40 @@ func TestClassifyAgreesWithTheTables(t *testing.T) {
 		}
 		if ok != wantOK || (ok && kind != want) {
 			t.Fatalf("classify(%U) = %v, %v; want %v, %v", r, kind, ok, want, wantOK)
+		}
+	}
+}
+
+// A document's word pairs: every two adjacent words of a name or term a
+// note writes among its Japanese, but of English prose only those where a
+// word has a capital, which names and acronyms are made of.
+func TestWordPairsKeepTermsAndNamesNotProse(t *testing.T) {
+	tests := []struct {
+		in          string
+		has, hasNot []string
+		explain     string
+	}{
+		{"今日は screen reader で確かめた", []string{"screen reader"}, nil, "a term among Japanese"},
+		{"Windows Subsystem for Linux を入れた", []string{"windows subsystem", "subsystem for", "for linux"}, nil, "a name of four words"},
+		{"we tested the page with a screen reader today", nil, []string{"screen reader", "the page", "we tested"}, "English prose"},
+		{"we finally visited the Yorkshire Sculpture Park last spring", []string{"the yorkshire", "yorkshire sculpture", "sculpture park", "park last"}, []string{"we finally", "last spring"}, "a name in prose"},
+		{"we wrote an iPhone app for the whole team", []string{"an iphone", "iphone app"}, []string{"for the", "whole team"}, "a capital inside a word"},
+		{"ＡＷＳ was down for the whole afternoon again", []string{"aws was"}, []string{"the whole", "was down"}, "full-width capitals"},
+		{"one two three four\nfive six seven eight", []string{"one two", "three four", "five six"}, []string{"four\nfive"}, "a line break ends a line of words"},
+	}
+	for _, tt := range tests {
+		f := newTermField(fieldWord, &foldedText{raw: []byte(tt.in)}, wordView)
+		f.Analyze()
+		got := f.AnalyzedTokenFrequencies()
+		for _, w := range tt.has {
+			if _, ok := got[w]; !ok {
+				t.Errorf("word pairs of %q lack %q (%s)", tt.in, w, tt.explain)
+			}
+		}
+		for _, w := range tt.hasNot {
+			if _, ok := got[w]; ok {
+				t.Errorf("word pairs of %q hold %q (%s)", tt.in, w, tt.explain)
+			}
 		}
 	}
 }

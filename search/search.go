@@ -84,7 +84,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Terms == nil {
 		res.Terms = []string{}
 	}
-	bq, scored := compile(q)
+	// Sorted by relevance, the words as typed are checked in the hits'
+	// text (see literal.go); by date, the index alone says.
+	var lit literal
+	src := ix.textSource()
+	if src != nil && req.Sort != "date" {
+		lit = literalOf(q)
+	}
+	bq, scored := compile(q, lit != nil)
 	if bq == nil {
 		return res, nil
 	}
@@ -97,17 +104,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if ix.idx == nil {
 		return nil, fmt.Errorf("search: index is closed")
 	}
-	var lit literal
-	src := ix.textSource()
-	if src != nil {
-		lit = literalOf(q)
-	}
 	var weak []*search.DocumentMatch
 	var exact uint64 // hits with the words as typed (at most: see below)
 	// Variant hits leave out the literal ones. When those are all known,
 	// leaving out their ids is cheaper than matching the query again.
 	var literal query.Query = bq
-	if lit != nil && scored && req.Sort != "date" {
+	if lit != nil && scored {
 		lh, err := ix.checkLiteral(ctx, src, bq, lit, offset+limit)
 		if err != nil {
 			return nil, err
@@ -172,7 +174,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if terms == nil {
 			continue
 		}
-		alt, _ := compile(vq)
+		alt, _ := compile(vq, false)
 		if alt == nil {
 			continue
 		}
@@ -400,14 +402,17 @@ func addFacet(fs []Facet, name string, count int) []Facet {
 
 // compile turns a parsed query into a Bleve query; scored is false when the
 // query only filters (then results come newest first). It returns nil when
-// there is nothing to search for.
-func compile(q Query) (bq query.Query, scored bool) {
+// there is nothing to search for. checked says the hits' text is checked
+// for the words as typed (see literal.go): a quoted phrase's words are
+// then only ranked by standing together, as the index does not hold every
+// two words of English prose.
+func compile(q Query, checked bool) (bq query.Query, scored bool) {
 	b := bleve.NewBooleanQuery()
 	must := 0
 	for _, clause := range q.Must {
 		var alts []query.Query
 		for _, t := range clause {
-			if m := termQuery(t); m != nil {
+			if m := termQuery(t, checked); m != nil {
 				alts = append(alts, m)
 			}
 		}
@@ -500,18 +505,19 @@ func singleWord(t string) string {
 const maxGramsPerRun = 24
 
 // termQuery is what finding one word or phrase means. Its text query must
-// match: every character pair and word of it, and for a quoted phrase every
-// two adjacent words as written together. Scoring is a disjunction of that
+// match: every character pair and word of it, and for a quoted phrase whose
+// text is not checked (see compile) every two adjacent words as written
+// together. Scoring is a disjunction of that
 // text query with the title, the whole words and the adjacent word pairs,
 // so Bleve's coordination ranks title, whole-word and together matches
 // first. Where any one of its parts (a word of a compound) matches more
 // than the term, the disjunction only scores and the text query filters.
 // nil if t has nothing searchable.
-func termQuery(t Term) query.Query {
+func termQuery(t Term, checked bool) query.Query {
 	if t.Tag {
 		return term(fieldTag, t.Text, 1)
 	}
-	required, scoring, implied := termQueryParts(t)
+	required, scoring, implied := termQueryParts(t, checked)
 	if required == nil {
 		return nil
 	}
@@ -535,8 +541,9 @@ func filtered(required, scoring query.Query) query.Query {
 // termQueryParts is what must match for t and the disjunction that scores
 // it; implied says the disjunction matches only where required does (each
 // of its words is a whole run of t, not a part of it, and t is no quoted
-// phrase), so required need not be checked beside it.
-func termQueryParts(t Term) (required, scoring query.Query, implied bool) {
+// phrase), so required need not be checked beside it. A phrase's word
+// pairs are required unless its text is checked (see compile).
+func termQueryParts(t Term, checked bool) (required, scoring query.Query, implied bool) {
 	text := textQuery(fieldText, t.Text)
 	if text == nil {
 		return nil, nil, false
@@ -563,8 +570,10 @@ func termQueryParts(t Term) (required, scoring query.Query, implied bool) {
 	var pairs []query.Query
 	wordPairs(folded, func(p []byte) { pairs = append(pairs, term(fieldWord, string(p), boostWord)) })
 	if t.Phrase && len(pairs) > 0 {
-		required = conjunction(append([]query.Query{text}, pairs...))
 		implied = false
+		if !checked {
+			required = conjunction(append([]query.Query{text}, pairs...))
+		}
 	}
 	return required, bleve.NewDisjunctionQuery(append(alts, pairs...)...), implied
 }

@@ -477,7 +477,7 @@ func TestWholeWordsNeedNoFilter(t *testing.T) {
 		{Term{Text: "障害対応"}, false},
 		{Term{Text: "security hub", Phrase: true}, false},
 	} {
-		required, scoring, implied := termQueryParts(tt.term)
+		required, scoring, implied := termQueryParts(tt.term, false)
 		if implied != tt.implied {
 			t.Errorf("%q: implied %v, want %v", tt.term.Text, implied, tt.implied)
 		}
@@ -485,7 +485,7 @@ func TestWholeWordsNeedNoFilter(t *testing.T) {
 		if len(want) == 0 {
 			t.Errorf("%q finds nothing in the fixture", tt.term.Text)
 		}
-		if got := search(termQuery(tt.term)); !maps.Equal(got, want) {
+		if got := search(termQuery(tt.term, false)); !maps.Equal(got, want) {
 			t.Errorf("%q: hits %v, want those of the filtered query %v", tt.term.Text, got, want)
 		}
 		if !tt.implied && maps.Equal(search(scoring), want) {
