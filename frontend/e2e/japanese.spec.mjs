@@ -208,6 +208,8 @@ export const tests = [
     const iso = (d) => `${d.getFullYear()}/${String(d.getMonth() + 1).padStart(2, '0')}/${String(d.getDate()).padStart(2, '0')}`
     const now = new Date()
     const stops = calendar.locator('.cell[tabindex="0"]')
+    // The days come with the diary's counts, after the page: wait for them.
+    await stops.first().waitFor()
     assert.equal(await stops.count(), 1)
     const today = stops.first()
     assert.ok((await today.getAttribute('aria-label')).startsWith(iso(now)), 'the tab stop is today')
