@@ -193,11 +193,15 @@ func wordTerms(folded []byte, runs []textRun, emit func(term []byte)) {
 // wordPairs calls emit with each two words (Latin, digits) that stand next
 // to each other in folded text (a query's), one separator apart.
 func wordPairs(folded []byte, emit func(pair []byte)) {
-	pairs := wordPairer{folded: folded, emit: emit}
-	eachRun(folded, func(kind runKind, run []byte, start int) {
-		pairs.run(textRun{kind: kind, start: start, end: start + len(run)})
+	(&wordPairer{folded: folded, emit: emit}).all()
+}
+
+// all feeds the pairer every run of its folded text (a query's).
+func (p *wordPairer) all() {
+	eachRun(p.folded, func(kind runKind, run []byte, start int) {
+		p.run(textRun{kind: kind, start: start, end: start + len(run)})
 	})
-	pairs.end()
+	p.end()
 }
 
 // A line of Latin words longer than this is prose, not the name or term a
@@ -216,7 +220,8 @@ const maxTermWords = 4
 // literal.go).
 type wordPairer struct {
 	folded    []byte
-	emit      func(pair []byte)
+	emit      func(pair []byte) // nil: only lines are wanted
+	lines     func(line []byte) // nil, or each line of two words or more
 	sentences bool
 	line      []textRun // the words next to each other so far
 }
@@ -237,8 +242,11 @@ func (p *wordPairer) run(r textRun) {
 
 // end emits the pairs of the line of words so far and starts another.
 func (p *wordPairer) end() {
+	if p.lines != nil && len(p.line) >= 2 {
+		p.lines(p.folded[p.line[0].start:p.line[len(p.line)-1].end])
+	}
 	prose := p.sentences && len(p.line) > maxTermWords
-	for i := 1; i < len(p.line); i++ {
+	for i := 1; p.emit != nil && i < len(p.line); i++ {
 		a, b := p.line[i-1], p.line[i]
 		if b.end-a.start <= maxTermBytes && (!prose || a.capital || b.capital) {
 			p.emit(p.folded[a.start:b.end])

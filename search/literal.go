@@ -73,30 +73,7 @@ func checkedSpans(folded string) [][]byte {
 // wordPairer).
 func wordLines(folded string) [][]byte {
 	var lines [][]byte
-	var first, last textRun
-	words := 0
-	end := func() {
-		if words >= 2 {
-			lines = append(lines, []byte(folded[first.start:last.end]))
-		}
-		words = 0
-	}
-	eachRun([]byte(folded), func(kind runKind, run []byte, start int) {
-		r := textRun{kind: kind, start: start, end: start + len(run)}
-		if kind != runWord {
-			end()
-			return
-		}
-		if words > 0 && (start != last.end+1 || folded[last.end] == '\n') {
-			end()
-		}
-		if words == 0 {
-			first = r
-		}
-		last = r
-		words++
-	})
-	end()
+	(&wordPairer{folded: []byte(folded), lines: func(l []byte) { lines = append(lines, l) }}).all()
 	return lines
 }
 
