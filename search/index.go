@@ -63,6 +63,7 @@ type Index struct {
 	texts        atomic.Pointer[TextSource]
 	freqs        lookupCache[uint64]
 	matches      lookupCache[[]string]
+	katakana     lookupCache[[]byte]
 	damaged      []SegmentProblem // found by Open
 }
 
@@ -158,9 +159,16 @@ func (ix *Index) create() error {
 		return fmt.Errorf("mark index version: %w", err)
 	}
 	ix.idx = idx
+	ix.forgetLookups()
+	return nil
+}
+
+// forgetLookups empties what the dictionary answered before the index
+// changed.
+func (ix *Index) forgetLookups() {
 	ix.freqs.clear()
 	ix.matches.clear()
-	return nil
+	ix.katakana.clear()
 }
 
 // newMapping describes the index to Bleve: each field with its analyser,
@@ -387,8 +395,7 @@ func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("write index batch: %w", err)
 	}
-	ix.freqs.clear()
-	ix.matches.clear()
+	ix.forgetLookups()
 	ix.applied.Add(1)
 	return nil
 }

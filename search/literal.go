@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"golang.org/x/text/unicode/norm"
@@ -100,14 +102,112 @@ func (l literal) holds(text []byte) bool {
 	return true
 }
 
+// A katakana span stands in the text only inside a katakana word, and the
+// word view holds every katakana word of the diary (see Words). So where
+// every span of a query is katakana, the entries holding it as typed are
+// those with words containing its spans, and the index tells them without
+// reading a text. A word typed half width or spelled as the diary never
+// does (ｸﾞﾗﾝﾃｰﾙ, ﾄｰﾝ) has its pairs apart in hundreds of entries, and
+// reading up to maxChecked of them to find few or none holding it was most
+// of the slowest searches.
+
+// katakanaSpan reports whether span stands in folded text only inside a
+// run that Words indexes: it starts with a katakana letter and has nothing
+// but katakana and long vowels. (A run longer than maxTermBytes is not
+// indexed; an entry with the span only in one counts as a weak hit.)
+func katakanaSpan(span []byte) bool {
+	for i, r := range string(span) {
+		if !isKatakana(r) && (i == 0 || r != longVowel) {
+			return false
+		}
+	}
+	return len(span) <= maxTermBytes
+}
+
+// asksKatakana reports whether every span of the query is katakana.
+func (l literal) asksKatakana() bool {
+	for _, clause := range l {
+		for _, spans := range clause {
+			if slices.ContainsFunc(spans, func(s []byte) bool { return !katakanaSpan(s) }) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// maxWordEntries bounds the entries the words holding a query's spans may
+// be in for the index to list them: past it, the first hits checked in
+// their text have enough exact ones about as fast.
+const maxWordEntries = maxChecked
+
+// katakanaFilter matches the entries that hold an all-katakana query as
+// typed (see asksKatakana), by the diary's katakana words (words, one per
+// line) that contain its spans; nil when none does. With boost 0 it adds
+// nothing to a hit's score. ok is false when those words are in more than
+// maxWordEntries entries.
+func (l literal) katakanaFilter(v *vocabulary, words []byte) (filter query.Query, ok bool) {
+	entries := uint64(0)
+	var clauses []query.Query
+	for _, clause := range l {
+		var alternatives []query.Query
+		for _, spans := range clause {
+			var all []query.Query
+			for _, s := range spans {
+				var holding []query.Query
+				for _, w := range wordsContaining(words, s) {
+					if entries += v.docFreq(fieldWord, w); entries > maxWordEntries {
+						return nil, false
+					}
+					holding = append(holding, term(fieldWord, w, 0))
+				}
+				if len(holding) == 0 {
+					all = nil
+					break
+				}
+				all = append(all, bleve.NewDisjunctionQuery(holding...))
+			}
+			if len(all) > 0 {
+				alternatives = append(alternatives, conjunction(all))
+			}
+		}
+		if len(alternatives) == 0 {
+			return nil, true
+		}
+		clauses = append(clauses, bleve.NewDisjunctionQuery(alternatives...))
+	}
+	return conjunction(clauses), true
+}
+
+// wordsContaining lists the lines of words that contain s.
+func wordsContaining(words, s []byte) []string {
+	var out []string
+	for at := 0; ; {
+		i := bytes.Index(words[at:], s)
+		if i < 0 {
+			return out
+		}
+		i += at
+		from := bytes.LastIndexByte(words[:i], '\n') + 1
+		to := i + bytes.IndexByte(words[i:], '\n')
+		out = append(out, string(words[from:to]))
+		at = to + 1
+	}
+}
+
 // literalHits are the hits of a query's pairs, sorted by the check.
 type literalHits struct {
 	exact []*search.DocumentMatch // the words as typed, best first
 	weak  []*search.DocumentMatch // only their pairs, apart; best first
 	total uint64                  // all hits of the pairs
-	// all says every hit was checked; otherwise the check stopped once
-	// the page was full of exact hits, or at maxChecked.
+	// all says exact and weak are every hit; otherwise the check stopped
+	// once the page was full of exact hits, or at maxChecked, or the
+	// index found the exact ones (see exactByWords).
 	all bool
+	// count is how many hits hold the words as typed (at most: unchecked
+	// hits count too), and holding matches them (nil: none).
+	count   uint64
+	holding query.Query
 }
 
 // maxChecked bounds how many hits one search checks: past it, the rest
@@ -120,7 +220,9 @@ const maxChecked = 2000
 // until need exact ones are found or every hit is checked. A search costs
 // far more than reading a few hits more, so it runs at most twice: for the
 // first hits, and if those were not enough, for all that may be checked,
-// whose texts are then read a window at a time.
+// whose texts are then read a window at a time. Where the first hits were
+// not enough and the diary's katakana words tell the exact hits (see
+// katakanaFilter), the index finds them instead.
 func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int) (*literalHits, error) {
 	lh := &literalHits{}
 	window := max(need+need/2, 16)
@@ -131,6 +233,12 @@ func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Quer
 	lh.total = out.Total
 	for from := 0; ; {
 		if from == len(hits) && uint64(from) < lh.total && from < maxChecked {
+			if from > 0 && lit.asksKatakana() {
+				found, err := ix.exactByWords(ctx, lh, bq, lit, need)
+				if err != nil || found {
+					return lh, err
+				}
+			}
 			if out, hits, err = ix.byRelevance(ctx, bq, min(int(lh.total), maxChecked), 0, 0); err != nil {
 				return nil, fmt.Errorf("check hits: %w", err)
 			}
@@ -151,13 +259,61 @@ func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Quer
 		from += len(page)
 		if len(page) == 0 || uint64(from) >= lh.total {
 			lh.all = true
-			return lh, nil
+			break
 		}
 		if len(lh.exact) >= need || from >= maxChecked {
-			return lh, nil
+			break
 		}
 		window *= 2
 	}
+	lh.count, lh.holding = uint64(len(lh.exact)), bq
+	if lh.all {
+		// Weak hits may match another spelling, and then rank as such.
+		lh.holding = idsOrNone(lh.exact)
+	} else if len(lh.exact) >= need {
+		lh.count = lh.total - uint64(len(lh.weak))
+	}
+	return lh, nil
+}
+
+// exactByWords finds the exact hits of an all-katakana query by the
+// diary's katakana words, once the first hits checked hold fewer than need
+// of them (and enough weak ones for the page). found is false when the
+// words are in too many entries to say (see katakanaFilter).
+func (ix *Index) exactByWords(ctx context.Context, lh *literalHits, bq query.Query, lit literal, need int) (found bool, err error) {
+	v, err := ix.vocabulary()
+	if err != nil {
+		return false, err
+	}
+	words, err := v.katakanaWords()
+	if err != nil {
+		v.close()
+		return false, err
+	}
+	filter, ok := lit.katakanaFilter(v, words)
+	v.close()
+	if !ok {
+		return false, nil
+	}
+	lh.count, lh.holding = uint64(len(lh.exact)), idsOrNone(lh.exact)
+	if filter == nil {
+		return true, nil
+	}
+	lh.holding = conjunction([]query.Query{bq, filter})
+	out, page, err := ix.byRelevance(ctx, lh.holding, need, 0, 0)
+	if err != nil {
+		return false, fmt.Errorf("find exact hits: %w", err)
+	}
+	lh.exact, lh.count = page, out.Total
+	return true, nil
+}
+
+// idsOrNone matches the hits, or is nil when there are none.
+func idsOrNone(hits []*search.DocumentMatch) query.Query {
+	if len(hits) == 0 {
+		return nil
+	}
+	return idsQuery(hits)
 }
 
 // readTexts reads the text of hits from the text source, by id. A hit

@@ -1,11 +1,17 @@
 package search
 
 import (
+	"context"
 	"fmt"
+	"math/rand/v2"
+	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // scattered is a diary where each query below stands word for word in one
@@ -192,5 +198,199 @@ func TestAQuotedPhraseOfEnglishProseIsFoundInTheText(t *testing.T) {
 		if got, want := matches(t, ix, q), []string{"prose:exact", "prose-apart:partial"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("Search(%s) = %v, want %v", q, got, want)
 		}
+	}
+}
+
+// readsCounted is a text source over docs that counts the texts read.
+func readsCounted(docs []Document, read *int) TextSource {
+	src := textsOf(docs)
+	return func(ctx context.Context, ids []string) (map[string]Text, error) {
+		*read += len(ids)
+		return src(ctx, ids)
+	}
+}
+
+// A katakana word stands in the text only inside a katakana word, which the
+// index holds: the entries with it are found without reading the texts of
+// every entry with its pairs apart.
+func TestKatakanaWordsAreFoundByTheDiarysWordsNotByReadingEveryHit(t *testing.T) {
+	var docs []Document
+	for i := range 40 {
+		docs = append(docs, Document{ID: fmt.Sprintf("apart%02d", i), Title: "週末",
+			Body: strings.Repeat("ミルクを飲んでゴルフに行き、フィーバーした。ニューユーザーも来た。", 3), Date: "2024-06-01"})
+	}
+	docs = append(docs,
+		Document{ID: "cake", Title: "おやつ", Body: strings.Repeat("駅前の店で買ったミルフィーユケーキを分けた。", 5), Date: "2024-01-02"},
+		Document{ID: "half", Title: "カフェ", Body: strings.Repeat("ﾐﾙﾌｨｰﾕ が名物の店に寄った。", 5), Date: "2024-01-01"},
+	)
+	ix, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(context.Background(), docs, nil, 1); err != nil {
+		t.Fatal(err)
+	}
+	read := 0
+	ix.SetTextSource(readsCounted(docs, &read))
+
+	tests := []struct {
+		query string
+		exact []string
+	}{
+		{"ミルフィーユ", []string{"cake", "half"}},
+		{"ﾐﾙﾌｨｰﾕ", []string{"cake", "half"}},
+		{"ミルフィーユケーキ", []string{"cake"}},
+		{"ゴルフィー", nil}, // its pairs are in every entry of the weekend, the word in none
+		{"ｺﾞﾙﾌｨｰ", nil},
+	}
+	for _, tt := range tests {
+		read = 0
+		res, err := ix.Search(context.Background(), Request{Query: tt.query, Limit: 10})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", tt.query, err)
+		}
+		var exact []string
+		for i, h := range res.Hits {
+			if h.Match == MatchExact {
+				if i > len(exact) {
+					t.Errorf("%q: exact hit %s at %d comes after others", tt.query, h.ID, i)
+				}
+				exact = append(exact, h.ID)
+			}
+		}
+		slices.Sort(exact)
+		if !reflect.DeepEqual(exact, tt.exact) {
+			t.Errorf("%q: exact hits %v, want %v", tt.query, exact, tt.exact)
+		}
+		if len(res.Hits) != min(10, int(res.Total)) {
+			t.Errorf("%q: %d hits on the page of %d found", tt.query, len(res.Hits), res.Total)
+		}
+		if read >= 40 {
+			t.Errorf("%q: read %d texts, as many as the entries with the pairs apart", tt.query, read)
+		}
+	}
+}
+
+// The diary's katakana words say which entries hold an all-katakana query
+// exactly as reading their text does, whatever the text.
+func TestKatakanaWordsAgreeWithTheText(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"ア", "イ", "ミ", "ル", "フ", "ィ", "ー", "ユ", "ン", "ト", "ｱ", "ﾐ", "ﾙ", "ｰ", "の", "は", "日", "本", "、", " ", "a"}
+	var docs []Document
+	for i := range 80 {
+		var b strings.Builder
+		for range 40 {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
+		}
+		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), Body: b.String(), Date: "2024-01-01"})
+	}
+	ix := openWithTexts(t, docs)
+	v, err := ix.vocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.close()
+	words, err := v.katakanaWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for range 400 {
+		var q strings.Builder
+		for range 3 + rng.IntN(3) {
+			q.WriteString(alphabet[rng.IntN(10)])
+		}
+		lit := literalOf(Query{Must: [][]Term{{{Text: q.String()}}}})
+		if lit == nil || !lit.asksKatakana() {
+			continue
+		}
+		filter, ok := lit.katakanaFilter(v, words)
+		if !ok {
+			t.Fatalf("%q: the words of 80 entries are too many to say", q.String())
+		}
+		var got []string
+		if filter != nil {
+			out, err := ix.idx.Search(bleve.NewSearchRequestOptions(filter, len(docs), 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range out.Hits {
+				got = append(got, h.ID)
+			}
+			slices.Sort(got)
+		}
+		var want []string
+		for _, d := range docs {
+			if lit.holdsIn(Text{Body: d.Body}) {
+				want = append(want, d.ID)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: the words say %v, the texts %v", q.String(), got, want)
+		}
+		checked++
+	}
+	if checked < 100 {
+		t.Errorf("only %d queries were all katakana", checked)
+	}
+}
+
+func TestKatakanaSpan(t *testing.T) {
+	tests := []struct {
+		span string
+		want bool
+	}{
+		{"ミルフィーユ", true},
+		{"サーバ", true},
+		{"ーバー", false}, // a long vowel may stand after other scripts
+		{"ミルク茶", false},
+		{"みるく", false},
+		{strings.Repeat("ア", 41), false}, // longer than any indexed word
+	}
+	for _, tt := range tests {
+		if got := katakanaSpan([]byte(tt.span)); got != tt.want {
+			t.Errorf("katakanaSpan(%q) = %v, want %v", tt.span, got, tt.want)
+		}
+	}
+}
+
+func TestWordsContaining(t *testing.T) {
+	words := []byte("ケーキ\nミルフィーユ\nミルフィーユケーキ\nミルク\n")
+	if got, want := wordsContaining(words, []byte("ミルフィ")), []string{"ミルフィーユ", "ミルフィーユケーキ"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("wordsContaining(ミルフィ) = %q, want %q", got, want)
+	}
+	if got, want := wordsContaining(words, []byte("ケーキ")), []string{"ケーキ", "ミルフィーユケーキ"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("wordsContaining(ケーキ) = %q, want %q", got, want)
+	}
+	if got := wordsContaining(words, []byte("タルト")); got != nil {
+		t.Errorf("wordsContaining(タルト) = %q, want none", got)
+	}
+}
+
+// The katakana words are kept between searches, and a write that brings
+// new ones is seen by the next search.
+func TestKatakanaWordsFollowTheIndex(t *testing.T) {
+	ix := openWithTexts(t, []Document{{ID: "a", Body: "ミルクを買った。", Date: "2024-01-01"}})
+	words := func() string {
+		v, err := ix.vocabulary()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer v.close()
+		w, err := v.katakanaWords()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(w)
+	}
+	if got := words(); got != "ミルク\n" {
+		t.Fatalf("katakana words = %q, want ミルク", got)
+	}
+	if err := ix.Apply(context.Background(), []Document{{ID: "b", Body: "ゴルフィールドへ。", Date: "2024-01-02"}}, nil, 2); err != nil {
+		t.Fatal(err)
+	}
+	if got := words(); got != "ゴルフィールド\nミルク\n" {
+		t.Errorf("katakana words after a write = %q, want ゴルフィールド and ミルク", got)
 	}
 }

@@ -118,18 +118,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			res.Hits = append(res.Hits, Hit{ID: h.ID, Score: h.Score, Match: MatchExact})
 		}
 		res.Total = lh.total
-		exact, weak = uint64(len(lh.exact)), lh.weak
-		if !lh.all && len(lh.exact) >= offset+limit {
-			exact = lh.total - uint64(len(lh.weak))
-		}
+		exact, weak, literal = lh.count, lh.weak, lh.holding
 		all := append(append([]*search.DocumentMatch(nil), lh.exact...), lh.weak...)
-		// Weak hits may match another spelling, and then rank as such.
-		if lh.all {
-			literal = nil
-			if len(lh.exact) > 0 {
-				literal = idsQuery(lh.exact)
-			}
-		}
 		if req.Facets && lh.total > 0 {
 			fq := query.Query(bq)
 			if lh.all || lh.total > facetAll {

@@ -19,12 +19,13 @@ import (
 // actually uses them, and the index knows that at the cost of a dictionary
 // lookup. One vocabulary serves one search.
 type vocabulary struct {
-	r       index.IndexReader
-	fuzzy   index.IndexReaderFuzzy
-	regex   index.IndexReaderRegexp
-	df      *lookupCache[uint64]
-	matches *lookupCache[[]string]
-	posts   map[string][]string // see postings
+	r        index.IndexReader
+	fuzzy    index.IndexReaderFuzzy
+	regex    index.IndexReaderRegexp
+	df       *lookupCache[uint64]
+	matches  *lookupCache[[]string]
+	katakana *lookupCache[[]byte]
+	posts    map[string][]string // see postings
 }
 
 // lookupCache keeps what the index's dictionary answered between searches:
@@ -71,7 +72,7 @@ func (ix *Index) vocabulary() (*vocabulary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index dictionary: %w", err)
 	}
-	v := &vocabulary{r: r, df: &ix.freqs, matches: &ix.matches}
+	v := &vocabulary{r: r, df: &ix.freqs, matches: &ix.matches, katakana: &ix.katakana}
 	v.fuzzy, _ = r.(index.IndexReaderFuzzy)
 	v.regex, _ = r.(index.IndexReaderRegexp)
 	return v, nil
@@ -160,6 +161,35 @@ func (v *vocabulary) matching(field, re string, max int) []string {
 		v.matches.put(key, found)
 	}
 	return found
+}
+
+// katakanaWords is every katakana word of the word view, each followed by
+// a line break: a diary's few thousand, read from the dictionary in a
+// millisecond or two and then kept until the index changes.
+func (v *vocabulary) katakanaWords() ([]byte, error) {
+	if words, ok := v.katakana.get(""); ok {
+		return words, nil
+	}
+	// Every katakana word starts with a katakana letter (see Words), and
+	// the letters are all below U+30FF.
+	d, err := v.r.FieldDictRange(fieldWord, []byte("\u30a1"), []byte("\u30ff"))
+	if err != nil {
+		return nil, fmt.Errorf("read katakana words: %w", err)
+	}
+	defer d.Close()
+	var words []byte
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("read katakana words: %w", err)
+		}
+		if e == nil {
+			break
+		}
+		words = append(append(words, e.Term...), '\n')
+	}
+	v.katakana.put("", words)
+	return words, nil
 }
 
 // terms reads up to max terms from a dictionary iterator and closes it.
