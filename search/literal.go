@@ -195,6 +195,42 @@ func wordsContaining(words, s []byte) []string {
 	}
 }
 
+// exactKatakana gives each katakana word of a variant query the diary's
+// words that hold it, when they are few enough (see maxWordEntries): a
+// variant is another spelling the diary has, and it is found where it
+// stands as written, not where its pairs are apart. The pairs of a common
+// loanword (ドキュメント: ント, メン) are in most entries, and searching
+// them was most of the time of a variant round.
+func exactKatakana(q Query, v *vocabulary) Query {
+	words, err := v.katakanaWords()
+	if err != nil {
+		return q
+	}
+	out := q
+	out.Must = make([][]Term, len(q.Must))
+	for i, clause := range q.Must {
+		out.Must[i] = append([]Term(nil), clause...)
+		for j, t := range clause {
+			if t.Tag || t.Phrase {
+				continue
+			}
+			folded := Fold(t.Text)
+			if spans := checkedSpans(folded); len(spans) != 1 || len(spans[0]) != len(folded) || !katakanaSpan(spans[0]) {
+				continue
+			}
+			holding := wordsContaining(words, []byte(folded))
+			entries := uint64(0)
+			for _, w := range holding {
+				entries += v.docFreq(fieldWord, w)
+			}
+			if len(holding) > 0 && entries <= maxWordEntries {
+				out.Must[i][j].words = holding
+			}
+		}
+	}
+	return out
+}
+
 // literalHits are the hits of a query's pairs, sorted by the check.
 type literalHits struct {
 	exact []*search.DocumentMatch // the words as typed, best first

@@ -394,3 +394,15 @@ func TestKatakanaWordsFollowTheIndex(t *testing.T) {
 		t.Errorf("katakana words after a write = %q, want ゴルフィールド and ミルク", got)
 	}
 }
+
+// A katakana variant is another spelling the diary has: it is found where
+// it stands as written, not where its pairs lie apart.
+func TestAKatakanaVariantIsFoundAsWritten(t *testing.T) {
+	ix := openWithTexts(t, []Document{
+		{ID: "iface", Title: "設計", Body: "モジュールのインタフェースを決めた。", Date: "2024-01-01"},
+		{ID: "apart", Title: "雑記", Body: "インタビューの日。タフな質問のあと、次のフェーズとコースの話。", Date: "2024-01-02"},
+	})
+	if got, want := matches(t, ix, "インターフェース"), []string{"iface:variant"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("Search(インターフェース) = %v, want %v", got, want)
+	}
+}

@@ -29,6 +29,10 @@ type Term struct {
 	// Tag says the word stands for entries carrying it as a tag (a
 	// variant search makes these; typed queries use tag:).
 	Tag bool
+	// words are the diary's katakana words that hold a katakana word as
+	// written, which a variant search looks for instead of its pairs (see
+	// exactKatakana).
+	words []string
 }
 
 // Limits keep a pasted page of text a fast query instead of a slow one.

@@ -164,7 +164,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if terms == nil {
 			continue
 		}
-		alt, _ := compile(vq, false)
+		alt, _ := compile(exactKatakana(vq, v), false)
 		if alt == nil {
 			continue
 		}
@@ -537,6 +537,13 @@ func termQueryParts(t Term, checked bool) (required, scoring query.Query, implie
 	text := textQuery(fieldText, t.Text)
 	if text == nil {
 		return nil, nil, false
+	}
+	if len(t.words) > 0 {
+		holding := make([]query.Query, len(t.words))
+		for i, w := range t.words {
+			holding[i] = term(fieldWord, w, 1)
+		}
+		text = bleve.NewDisjunctionQuery(holding...)
 	}
 	title := textQuery(fieldTitle, t.Text)
 	title.(boostable).SetBoost(boostTitle)
