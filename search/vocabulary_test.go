@@ -1,0 +1,64 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// A document frequency asked of each segment counts the entries a search
+// for the term finds, across segments and after deletions (the dictionary's
+// own count still has deleted entries).
+func TestDocFreqCountsWhatASearchFinds(t *testing.T) {
+	ix := openIndex(t, []Document{
+		{ID: "a", Title: "朝", Body: "コードを読んだ。サーバーの設定。", Date: "2024-01-01"},
+		{ID: "b", Title: "昼", Body: "コードレビューとサーバー。", Date: "2024-01-02"},
+	}, 1)
+	ctx := context.Background()
+	if err := ix.Apply(ctx, []Document{{ID: "c", Title: "夜", Body: "サーバーが落ちた。コード。", Date: "2024-01-03"}}, nil, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(ctx, nil, []string{"a"}, 3); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ix.vocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.close()
+	if len(v.segments) < 2 {
+		t.Fatalf("%d segments, want the two batches' own", len(v.segments))
+	}
+	checked := 0
+	for _, field := range []string{fieldText, fieldWord, fieldChar} {
+		d, err := v.r.FieldDict(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e == nil {
+				break
+			}
+			found, err := ix.idx.Search(bleve.NewSearchRequestOptions(term(field, e.Term, 1), 0, 0, false))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := v.docFreq(field, e.Term); got != found.Total {
+				t.Errorf("docFreq(%s, %q) = %d, a search finds %d", field, e.Term, got, found.Total)
+			}
+			checked++
+		}
+		d.Close()
+	}
+	if n := v.docFreq(fieldText, "ない語"); n != 0 {
+		t.Errorf("docFreq of a term nowhere = %d", n)
+	}
+	if checked < 20 {
+		t.Errorf("only %d terms checked", checked)
+	}
+}
