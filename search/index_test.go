@@ -87,7 +87,7 @@ func TestEachIndexOpensItsOwnFolder(t *testing.T) {
 // What the dictionary answered is kept between searches, and a write
 // forgets it: a word written after a search is among the words a pattern
 // matches at the next one.
-func TestPatternLookupsSeeNewWords(t *testing.T) {
+func TestTermListsSeeNewWords(t *testing.T) {
 	ctx := context.Background()
 	ix, err := Open(filepath.Join(t.TempDir(), "index"))
 	if err != nil {
@@ -99,23 +99,34 @@ func TestPatternLookupsSeeNewWords(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	lookup := func() []string {
+	lists := map[string]func(v *vocabulary) []string{
+		"pattern": func(v *vocabulary) []string { return v.matching(fieldText, "gra[a-z]*", 10) },
+		"prefix":  func(v *vocabulary) []string { return v.startingWith(fieldText, "gra", 10) },
+		"near":    func(v *vocabulary) []string { return v.near(fieldText, "graphq", 1, "g") },
+	}
+	lookup := func(kind string) []string {
 		v, err := ix.vocabulary()
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer v.close()
-		return v.matching(fieldText, "gra[a-z]*", 10)
+		return lists[kind](v)
 	}
 	write("a", "grafana のダッシュボードを作った。", 1)
-	if got := lookup(); !slices.Equal(got, []string{"grafana"}) {
-		t.Fatalf("before: %v", got)
-	}
-	if got := lookup(); !slices.Equal(got, []string{"grafana"}) {
-		t.Fatalf("asked again: %v", got)
+	before := map[string][]string{"pattern": {"grafana"}, "prefix": {"grafana"}, "near": nil}
+	for kind, want := range before {
+		if got := lookup(kind); !slices.Equal(got, want) {
+			t.Fatalf("%s before: %v, want %v", kind, got, want)
+		}
+		if got := lookup(kind); !slices.Equal(got, want) {
+			t.Fatalf("%s asked again: %v, want %v", kind, got, want)
+		}
 	}
 	write("b", "graphql のスキーマを見直した。", 2)
-	if got := lookup(); !slices.Equal(got, []string{"grafana", "graphql"}) {
-		t.Errorf("after a write: %v, want both words", got)
+	after := map[string][]string{"pattern": {"grafana", "graphql"}, "prefix": {"grafana", "graphql"}, "near": {"graphql"}}
+	for kind, want := range after {
+		if got := lookup(kind); !slices.Equal(got, want) {
+			t.Errorf("%s after a write: %v, want %v", kind, got, want)
+		}
 	}
 }

@@ -35,9 +35,10 @@ type vocabulary struct {
 
 // lookupCache keeps what the index's dictionary answered between searches:
 // the keystrokes of one query ask about the same terms and patterns again
-// and again. Document frequencies are cheap to look up but many; a pattern
-// (see matching) is one lookup, but building its automaton costs more than
-// many a whole search. Any write to the index empties both.
+// and again. Document frequencies are cheap to look up but many; a list of
+// terms (a pattern's, a prefix's, those near a word) is one lookup, but a
+// walk of the dictionary, and building a pattern's automaton costs more
+// than many a whole search. Any write to the index empties them all.
 type lookupCache[V any] struct {
 	mu sync.Mutex
 	m  map[string]V
@@ -178,15 +179,33 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []string 
 	if v.fuzzy == nil {
 		return nil
 	}
-	d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
-	out := slices.DeleteFunc(terms(d, err, maxNear+1), func(t string) bool { return t == term })
-	return out[:min(len(out), maxNear)]
+	return v.listed("~"+field+"\x00"+strconv.Itoa(dist)+"\x00"+prefix+"\x00"+term, func() ([]string, error) {
+		d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
+		out := slices.DeleteFunc(terms(d, err, maxNear+1), func(t string) bool { return t == term })
+		return out[:min(len(out), maxNear)], err
+	})
 }
 
 // startingWith lists up to max terms of field that start with prefix.
 func (v *vocabulary) startingWith(field, prefix string, max int) []string {
-	d, err := v.r.FieldDictPrefix(field, []byte(prefix))
-	return terms(d, err, max)
+	return v.listed("^"+field+"\x00"+strconv.Itoa(max)+"\x00"+prefix, func() ([]string, error) {
+		d, err := v.r.FieldDictPrefix(field, []byte(prefix))
+		return terms(d, err, max), err
+	})
+}
+
+// listed is what list answers, kept under key until the index changes:
+// the keystrokes of a query ask for the same lists again and again, and
+// each is a walk of the dictionary.
+func (v *vocabulary) listed(key string, list func() ([]string, error)) []string {
+	if found, ok := v.matches.get(key); ok {
+		return found
+	}
+	found, err := list()
+	if err == nil {
+		v.matches.put(key, found)
+	}
+	return found
 }
 
 // matching lists up to max terms of field matching the regular expression.
@@ -194,16 +213,10 @@ func (v *vocabulary) matching(field, re string, max int) []string {
 	if v.regex == nil {
 		return nil
 	}
-	key := field + "\x00" + strconv.Itoa(max) + "\x00" + re
-	if found, ok := v.matches.get(key); ok {
-		return found
-	}
-	d, err := v.regex.FieldDictRegexp(field, re)
-	found := terms(d, err, max)
-	if err == nil {
-		v.matches.put(key, found)
-	}
-	return found
+	return v.listed(field+"\x00"+strconv.Itoa(max)+"\x00"+re, func() ([]string, error) {
+		d, err := v.regex.FieldDictRegexp(field, re)
+		return terms(d, err, max), err
+	})
 }
 
 // katakanaWords is every katakana word of the word view, each followed by
