@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // scattered is a diary where each query below stands word for word in one
@@ -404,5 +405,51 @@ func TestAKatakanaVariantIsFoundAsWritten(t *testing.T) {
 	})
 	if got, want := matches(t, ix, "インターフェース"), []string{"iface:variant"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("Search(インターフェース) = %v, want %v", got, want)
+	}
+}
+
+// The filter of the diary's katakana words narrows the hits of a query
+// without changing their scores, so exact hits found by it rank as the
+// query ranks them.
+func TestKatakanaFilterLeavesScoresAsTheyAre(t *testing.T) {
+	ix := openWithTexts(t, []Document{
+		{ID: "a", Title: "ミルフィーユ", Body: "ミルフィーユを焼いた。", Date: "2024-01-01"},
+		{ID: "b", Title: "おやつ", Body: "駅前のミルフィーユケーキ。ミルフィーユは二つ。", Date: "2024-01-02"},
+		{ID: "c", Title: "週末", Body: "ミルクとゴルフとフィーバーとニューユーザー。", Date: "2024-01-03"},
+	})
+	q := ParseQuery("ミルフィーユ")
+	bq, _ := compile(q, true)
+	v, err := ix.vocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.close()
+	words, err := v.katakanaWords()
+	if err != nil {
+		t.Fatal(err)
+	}
+	filter, ok := literalOf(q).katakanaFilter(v, words)
+	if !ok || filter == nil {
+		t.Fatalf("no filter (ok %v)", ok)
+	}
+	scores := func(q query.Query) map[string]float64 {
+		out, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 10, 0, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]float64{}
+		for _, h := range out.Hits {
+			m[h.ID] = h.Score
+		}
+		return m
+	}
+	all, filtered := scores(bq), scores(conjunction([]query.Query{bq, filter}))
+	if len(all) != 3 || len(filtered) != 2 {
+		t.Fatalf("hits %v, filtered %v: want all three, and a and b filtered", all, filtered)
+	}
+	for id, s := range filtered {
+		if s != all[id] {
+			t.Errorf("%s: score %v filtered, %v not", id, s, all[id])
+		}
 	}
 }
