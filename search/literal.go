@@ -202,10 +202,6 @@ func wordsContaining(words, s []byte) []string {
 // loanword (ドキュメント: ント, メン) are in most entries, and searching
 // them was most of the time of a variant round.
 func exactKatakana(q Query, v *vocabulary) Query {
-	words, err := v.katakanaWords()
-	if err != nil {
-		return q
-	}
 	out := q
 	out.Must = make([][]Term, len(q.Must))
 	for i, clause := range q.Must {
@@ -217,6 +213,10 @@ func exactKatakana(q Query, v *vocabulary) Query {
 			folded := Fold(t.Text)
 			if spans := checkedSpans(folded); len(spans) != 1 || len(spans[0]) != len(folded) || !katakanaSpan(spans[0]) {
 				continue
+			}
+			words, err := v.katakanaWords()
+			if err != nil {
+				return q
 			}
 			holding := wordsContaining(words, []byte(folded))
 			entries := uint64(0)
