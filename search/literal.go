@@ -142,41 +142,64 @@ func (l literal) asksKatakana() bool {
 const maxWordEntries = maxChecked
 
 // katakanaFilter matches the entries that hold an all-katakana query as
-// typed (see asksKatakana), by the diary's katakana words (words, one per
-// line) that contain its spans; nil when none does. With boost 0 it adds
-// nothing to a hit's score. ok is false when those words are in more than
-// maxWordEntries entries.
-func (l literal) katakanaFilter(v *vocabulary, words []byte) (filter query.Query, ok bool) {
-	entries := uint64(0)
+// typed (see asksKatakana), by the diary's katakana words that contain its
+// spans; nil when none does. With boost 0 it adds nothing to a hit's
+// score. ok is false when those words are in more than maxWordEntries
+// entries.
+func (l literal) katakanaFilter(v *vocabulary) (filter query.Query, ok bool, err error) {
+	total := uint64(0)
 	var clauses []query.Query
 	for _, clause := range l {
 		var alternatives []query.Query
 		for _, spans := range clause {
 			var all []query.Query
 			for _, s := range spans {
-				var holding []query.Query
-				for _, w := range wordsContaining(words, s) {
-					if entries += v.docFreq(fieldWord, w); entries > maxWordEntries {
-						return nil, false
-					}
-					holding = append(holding, term(fieldWord, w, 0))
+				words, entries, err := v.katakanaWordsHolding(s)
+				if err != nil {
+					return nil, false, err
 				}
-				if len(holding) == 0 {
+				if total += entries; total > maxWordEntries {
+					return nil, false, nil
+				}
+				if len(words) == 0 {
 					all = nil
 					break
 				}
-				all = append(all, bleve.NewDisjunctionQuery(holding...))
+				all = append(all, wordsQuery(words, 0))
 			}
 			if len(all) > 0 {
 				alternatives = append(alternatives, conjunction(all))
 			}
 		}
 		if len(alternatives) == 0 {
-			return nil, true
+			return nil, true, nil
 		}
 		clauses = append(clauses, bleve.NewDisjunctionQuery(alternatives...))
 	}
-	return conjunction(clauses), true
+	return conjunction(clauses), true, nil
+}
+
+// katakanaWordsHolding lists the diary's katakana words that contain the
+// span, and how many entries they are in (an entry counts once per word).
+func (v *vocabulary) katakanaWordsHolding(span []byte) (words []string, entries uint64, err error) {
+	all, err := v.katakanaWords()
+	if err != nil {
+		return nil, 0, err
+	}
+	words = wordsContaining(all, span)
+	for _, w := range words {
+		entries += v.docFreq(fieldWord, w)
+	}
+	return words, entries, nil
+}
+
+// wordsQuery matches the entries with any of words in the word view.
+func wordsQuery(words []string, boost float64) query.Query {
+	each := make([]query.Query, len(words))
+	for i, w := range words {
+		each[i] = term(fieldWord, w, boost)
+	}
+	return bleve.NewDisjunctionQuery(each...)
 }
 
 // wordsContaining lists the lines of words that contain s.
@@ -214,14 +237,9 @@ func exactKatakana(q Query, v *vocabulary) Query {
 			if spans := checkedSpans(folded); len(spans) != 1 || len(spans[0]) != len(folded) || !katakanaSpan(spans[0]) {
 				continue
 			}
-			words, err := v.katakanaWords()
+			holding, entries, err := v.katakanaWordsHolding([]byte(folded))
 			if err != nil {
 				return q
-			}
-			holding := wordsContaining(words, []byte(folded))
-			entries := uint64(0)
-			for _, w := range holding {
-				entries += v.docFreq(fieldWord, w)
 			}
 			if len(holding) > 0 && entries <= maxWordEntries {
 				out.Must[i][j].words = holding
@@ -321,15 +339,10 @@ func (ix *Index) exactByWords(ctx context.Context, lh *literalHits, bq query.Que
 	if err != nil {
 		return false, err
 	}
-	words, err := v.katakanaWords()
-	if err != nil {
-		v.close()
-		return false, err
-	}
-	filter, ok := lit.katakanaFilter(v, words)
+	filter, ok, err := lit.katakanaFilter(v)
 	v.close()
-	if !ok {
-		return false, nil
+	if err != nil || !ok {
+		return false, err
 	}
 	lh.count, lh.holding = uint64(len(lh.exact)), idsOrNone(lh.exact)
 	if filter == nil {

@@ -292,10 +292,6 @@ func TestKatakanaWordsAgreeWithTheText(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.close()
-	words, err := v.katakanaWords()
-	if err != nil {
-		t.Fatal(err)
-	}
 	checked := 0
 	for range 400 {
 		var q strings.Builder
@@ -306,7 +302,10 @@ func TestKatakanaWordsAgreeWithTheText(t *testing.T) {
 		if lit == nil || !lit.asksKatakana() {
 			continue
 		}
-		filter, ok := lit.katakanaFilter(v, words)
+		filter, ok, err := lit.katakanaFilter(v)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !ok {
 			t.Fatalf("%q: the words of 80 entries are too many to say", q.String())
 		}
@@ -424,26 +423,11 @@ func TestKatakanaFilterLeavesScoresAsTheyAre(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer v.close()
-	words, err := v.katakanaWords()
-	if err != nil {
-		t.Fatal(err)
+	filter, ok, err := literalOf(q).katakanaFilter(v)
+	if err != nil || !ok || filter == nil {
+		t.Fatalf("no filter (ok %v, err %v)", ok, err)
 	}
-	filter, ok := literalOf(q).katakanaFilter(v, words)
-	if !ok || filter == nil {
-		t.Fatalf("no filter (ok %v)", ok)
-	}
-	scores := func(q query.Query) map[string]float64 {
-		out, err := ix.idx.Search(bleve.NewSearchRequestOptions(q, 10, 0, false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]float64{}
-		for _, h := range out.Hits {
-			m[h.ID] = h.Score
-		}
-		return m
-	}
-	all, filtered := scores(bq), scores(conjunction([]query.Query{bq, filter}))
+	all, filtered := scoresOf(t, ix, bq), scoresOf(t, ix, conjunction([]query.Query{bq, filter}))
 	if len(all) != 3 || len(filtered) != 2 {
 		t.Fatalf("hits %v, filtered %v: want all three, and a and b filtered", all, filtered)
 	}

@@ -539,11 +539,7 @@ func termQueryParts(t Term, checked bool) (required, scoring query.Query, implie
 		return nil, nil, false
 	}
 	if len(t.words) > 0 {
-		holding := make([]query.Query, len(t.words))
-		for i, w := range t.words {
-			holding[i] = term(fieldWord, w, 1)
-		}
-		text = bleve.NewDisjunctionQuery(holding...)
+		text = wordsQuery(t.words, 1)
 	}
 	title := textQuery(fieldTitle, t.Text)
 	title.(boostable).SetBoost(boostTitle)

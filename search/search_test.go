@@ -70,6 +70,20 @@ func openIndex(t *testing.T, docs []Document, seq int64) *Index {
 	return ix
 }
 
+// scoresOf runs a Bleve query on the index and gives each hit's score by id.
+func scoresOf(t *testing.T, ix *Index, q query.Query) map[string]float64 {
+	t.Helper()
+	res, err := ix.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, h := range res.Hits {
+		out[h.ID] = h.Score
+	}
+	return out
+}
+
 func ids(t *testing.T, ix *Index, req Request) []string {
 	t.Helper()
 	res, err := ix.Search(context.Background(), req)
@@ -453,18 +467,7 @@ func TestWholeWordsNeedNoFilter(t *testing.T) {
 		Document{ID: "apart", Title: "Hub と Security", Body: "AWS の請求。security の勉強会。コー ドと書いた。", Date: "2024-02-04"},
 	)
 	ix := openIndex(t, docs, int64(len(docs)))
-	search := func(q query.Query) map[string]float64 {
-		t.Helper()
-		res, err := ix.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100, 0, false))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out := map[string]float64{}
-		for _, h := range res.Hits {
-			out[h.ID] = h.Score
-		}
-		return out
-	}
+	search := func(q query.Query) map[string]float64 { return scoresOf(t, ix, q) }
 	for _, tt := range []struct {
 		term    Term
 		implied bool
