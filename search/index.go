@@ -63,7 +63,7 @@ type Index struct {
 	texts        atomic.Pointer[TextSource]
 	freqs        lookupCache[uint64]
 	matches      lookupCache[[]string]
-	katakana     lookupCache[[]byte]
+	katakana     lookupCache[*katakanaTerms]
 	damaged      []SegmentProblem // found by Open
 }
 

@@ -223,8 +223,16 @@ func (e *expander) soundsLike(w string) []string {
 	if pattern == "" {
 		return nil
 	}
+	// The diary's katakana words are at hand; its Latin ones are many more
+	// and are asked of the dictionary.
+	var terms []string
+	if toKana {
+		terms = e.v.soundingLike(sk, maxSoundsLike)
+	} else {
+		terms = e.v.matching(field, pattern, maxSoundsLike)
+	}
 	var out []candidate
-	for _, t := range e.v.matching(field, pattern, maxSoundsLike) {
+	for _, t := range terms {
 		if toKana && !isKatakanaWord(t) || !toKana && !isLatinText(t) {
 			continue
 		}

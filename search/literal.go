@@ -182,11 +182,11 @@ func (l literal) katakanaFilter(v *vocabulary) (filter query.Query, ok bool, err
 // katakanaWordsHolding lists the diary's katakana words that contain the
 // span, and how many entries they are in (an entry counts once per word).
 func (v *vocabulary) katakanaWordsHolding(span []byte) (words []string, entries uint64, err error) {
-	all, err := v.katakanaWords()
+	kt, err := v.katakanaTerms()
 	if err != nil {
 		return nil, 0, err
 	}
-	words = wordsContaining(all, span)
+	words = wordsContaining(kt.lines, span)
 	for _, w := range words {
 		entries += v.docFreq(fieldWord, w)
 	}

@@ -378,11 +378,11 @@ func TestKatakanaWordsFollowTheIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer v.close()
-		w, err := v.katakanaWords()
+		kt, err := v.katakanaTerms()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return string(w)
+		return string(kt.lines)
 	}
 	if got := words(); got != "ミルク\n" {
 		t.Fatalf("katakana words = %q, want ミルク", got)

@@ -130,7 +130,7 @@ func (e *expander) spellings(t Term) []candidate {
 			if s.kind != segKatakana || !fuzzyLength(s.text) || e.v.docFreq(fieldWord, s.text) > 0 {
 				continue
 			}
-			for _, w := range e.v.matching(fieldWord, kanaPattern(s.text), 8) {
+			for _, w := range e.v.spelledAlike(s.text, 8) {
 				c.add(cand[:s.start] + w + cand[s.end:])
 			}
 		}

@@ -27,7 +27,7 @@ type vocabulary struct {
 	regex    index.IndexReaderRegexp
 	df       *lookupCache[uint64]
 	matches  *lookupCache[[]string]
-	katakana *lookupCache[[]byte]
+	katakana *lookupCache[*katakanaTerms]
 	posts    map[string][]string // see postings
 	segments []*scorch.SegmentSnapshot
 	dicts    map[string][]segmentapi.TermDictionary // field → each segment's
@@ -180,6 +180,13 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []string 
 		return nil
 	}
 	return v.listed("~"+field+"\x00"+strconv.Itoa(dist)+"\x00"+prefix+"\x00"+term, func() ([]string, error) {
+		if field == fieldWord && dist == 1 && holdsPrefix(prefix) {
+			kt, err := v.katakanaTerms()
+			if err != nil {
+				return nil, err
+			}
+			return kt.oneSlipFrom(term, prefix, maxNear), nil
+		}
 		d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
 		out := slices.DeleteFunc(terms(d, err, maxNear+1), func(t string) bool { return t == term })
 		return out[:min(len(out), maxNear)], err
@@ -189,6 +196,13 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []string 
 // startingWith lists up to max terms of field that start with prefix.
 func (v *vocabulary) startingWith(field, prefix string, max int) []string {
 	return v.listed("^"+field+"\x00"+strconv.Itoa(max)+"\x00"+prefix, func() ([]string, error) {
+		if field == fieldWord && holdsPrefix(prefix) {
+			kt, err := v.katakanaTerms()
+			if err != nil {
+				return nil, err
+			}
+			return kt.startingWith(prefix, max), nil
+		}
 		d, err := v.r.FieldDictPrefix(field, []byte(prefix))
 		return terms(d, err, max), err
 	})
@@ -219,33 +233,41 @@ func (v *vocabulary) matching(field, re string, max int) []string {
 	})
 }
 
-// katakanaWords is every katakana word of the word view, each followed by
-// a line break: a diary's few thousand, read from the dictionary in a
-// millisecond or two and then kept until the index changes.
-func (v *vocabulary) katakanaWords() ([]byte, error) {
-	if words, ok := v.katakana.get(""); ok {
-		return words, nil
+// katakanaTerms are the diary's katakana words (see katakanaTerms).
+func (v *vocabulary) katakanaTerms() (*katakanaTerms, error) {
+	if kt, ok := v.katakana.get(""); ok {
+		return kt, nil
 	}
-	// Every katakana word starts with a katakana letter (see Words), and
-	// the letters are all below U+30FF.
-	d, err := v.r.FieldDictRange(fieldWord, []byte("\u30a1"), []byte("\u30ff"))
+	kt, err := readKatakanaTerms(v)
 	if err != nil {
-		return nil, fmt.Errorf("read katakana words: %w", err)
+		return nil, err
 	}
-	defer d.Close()
-	var words []byte
-	for {
-		e, err := d.Next()
+	v.katakana.put("", kt)
+	return kt, nil
+}
+
+// spelledAlike lists up to max of the diary's words that kanaPattern(s)
+// matches, s being a katakana word.
+func (v *vocabulary) spelledAlike(s string, max int) []string {
+	return v.listed("K"+strconv.Itoa(max)+"\x00"+s, func() ([]string, error) {
+		kt, err := v.katakanaTerms()
 		if err != nil {
-			return nil, fmt.Errorf("read katakana words: %w", err)
+			return nil, err
 		}
-		if e == nil {
-			break
+		return kt.spelledAlike(s, max)
+	})
+}
+
+// soundingLike lists up to max of the diary's words that
+// soundPattern(sk, true) matches: katakana with a Latin word's skeleton.
+func (v *vocabulary) soundingLike(sk string, max int) []string {
+	return v.listed("S"+strconv.Itoa(max)+"\x00"+sk, func() ([]string, error) {
+		kt, err := v.katakanaTerms()
+		if err != nil {
+			return nil, err
 		}
-		words = append(append(words, e.Term...), '\n')
-	}
-	v.katakana.put("", words)
-	return words, nil
+		return kt.soundingLike(sk, max)
+	})
 }
 
 // terms reads up to max terms from a dictionary iterator and closes it.
