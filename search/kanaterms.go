@@ -2,11 +2,15 @@ package search
 
 import (
 	"fmt"
+	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // katakanaTerms are the word view's terms from ァ to ヾ: the diary's
@@ -32,25 +36,21 @@ const (
 )
 
 func readKatakanaTerms(v *vocabulary) (*katakanaTerms, error) {
-	d, err := v.r.FieldDictRange(fieldWord, []byte(string(katakanaFirst)), []byte(string(katakanaEnd)))
+	first, end := []byte(string(katakanaFirst)), []byte(string(katakanaEnd))
+	kt := &katakanaTerms{}
+	var err error
+	var ok bool
+	if kt.terms, ok, err = v.termsBetween(fieldWord, first, end, math.MaxInt); !ok {
+		var d index.FieldDict
+		if d, err = v.r.FieldDictRange(fieldWord, first, end); err == nil {
+			kt.terms = slices.DeleteFunc(terms(d, nil, math.MaxInt), func(t string) bool { return t >= string(end) })
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read katakana words: %w", err)
 	}
-	defer d.Close()
-	kt := &katakanaTerms{}
-	for {
-		e, err := d.Next()
-		if err != nil {
-			return nil, fmt.Errorf("read katakana words: %w", err)
-		}
-		if e == nil {
-			break
-		}
-		if r, _ := utf8.DecodeRuneInString(e.Term); r >= katakanaEnd {
-			continue // the range's end is inclusive
-		}
-		kt.terms = append(kt.terms, e.Term)
-		kt.lines = append(append(kt.lines, e.Term...), '\n')
+	for _, t := range kt.terms {
+		kt.lines = append(append(kt.lines, t...), '\n')
 	}
 	return kt, nil
 }

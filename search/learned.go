@@ -57,22 +57,22 @@ func kanaSkeleton(w string) string {
 	return string(collapse(b))
 }
 
-func kanaConsonant(r rune) string {
-	rows := []struct {
-		kana, c string
-	}{
+func kanaConsonant(r rune) string { return kanaConsonants[r] }
+
+var kanaConsonants = func() map[rune]string {
+	m := map[rune]string{}
+	for _, row := range []struct{ kana, c string }{
 		{"カキクケコ", "k"}, {"ガギグゲゴ", "g"}, {"サシスセソザズゼゾ", "s"}, {"ジヂ", "j"},
 		{"タテト", "t"}, {"チ", "c"}, {"ツ", "ts"}, {"ダデド", "d"}, {"ヅ", "s"},
 		{"ナニヌネノンマミムメモ", "n"}, {"ハヒフヘホ", "f"}, {"バビブベボヴ", "b"},
 		{"パピプペポ", "p"}, {"ラリルレロ", "r"},
-	}
-	for _, row := range rows {
-		if strings.ContainsRune(row.kana, r) {
-			return row.c
+	} {
+		for _, k := range row.kana {
+			m[k] = row.c
 		}
 	}
-	return ""
-}
+	return m
+}()
 
 // latinSkeleton is the skeleton of a Latin word as katakana would spell it.
 func latinSkeleton(w string) string {

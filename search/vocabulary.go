@@ -114,22 +114,9 @@ func (v *vocabulary) docFreq(field, term string) uint64 {
 // the first search after the index changes, before the cache has its
 // lookups, makes fifty or more, and they were a fifth of its time.
 func (v *vocabulary) segmentFreq(field, term string) (n uint64, ok bool) {
-	if v.segments == nil {
-		return 0, false
-	}
-	dicts, ok := v.dicts[field]
+	dicts, ok := v.segmentDicts(field)
 	if !ok {
-		for _, s := range v.segments {
-			d, err := s.Segment().Dictionary(field)
-			if err != nil {
-				return 0, false
-			}
-			dicts = append(dicts, d)
-		}
-		if v.dicts == nil {
-			v.dicts = map[string][]segmentapi.TermDictionary{}
-		}
-		v.dicts[field] = dicts
+		return 0, false
 	}
 	for i, d := range dicts {
 		pl, err := d.PostingsList(unsafe.Slice(unsafe.StringData(term), len(term)), v.segments[i].Deleted(), nil)
@@ -139,6 +126,68 @@ func (v *vocabulary) segmentFreq(field, term string) (n uint64, ok bool) {
 		n += pl.Count()
 	}
 	return n, true
+}
+
+// segmentDicts are each segment's dictionary of field, where the index is
+// Bleve's scorch.
+func (v *vocabulary) segmentDicts(field string) ([]segmentapi.TermDictionary, bool) {
+	if v.segments == nil {
+		return nil, false
+	}
+	if dicts, ok := v.dicts[field]; ok {
+		return dicts, true
+	}
+	var dicts []segmentapi.TermDictionary
+	for _, s := range v.segments {
+		d, err := s.Segment().Dictionary(field)
+		if err != nil {
+			return nil, false
+		}
+		dicts = append(dicts, d)
+	}
+	if v.dicts == nil {
+		v.dicts = map[string][]segmentapi.TermDictionary{}
+	}
+	v.dicts[field] = dicts
+	return dicts, true
+}
+
+// termsBetween lists up to max terms of field from start up to end (not
+// included; nil: no end), in order. ok is false where the index is not
+// scorch's. Bleve's own range and prefix lists read each term's postings
+// to count its entries, which a list does not need: for a few thousand
+// terms that was most of the time.
+func (v *vocabulary) termsBetween(field string, start, end []byte, max int) (terms []string, ok bool, err error) {
+	dicts, ok := v.segmentDicts(field)
+	if !ok {
+		return nil, false, nil
+	}
+	for _, d := range dicts {
+		var it segmentapi.DictionaryIterator
+		if uncounted, ok := d.(interface {
+			AutomatonIteratorOmitCount(a segmentapi.Automaton, start, end []byte) segmentapi.DictionaryIterator
+		}); ok {
+			it = uncounted.AutomatonIteratorOmitCount(nil, start, end)
+		} else {
+			it = d.AutomatonIterator(nil, start, end)
+		}
+		for n := 0; n < max; n++ {
+			e, err := it.Next()
+			if err != nil {
+				return nil, true, fmt.Errorf("list terms of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			terms = append(terms, e.Term)
+		}
+	}
+	if len(dicts) > 1 {
+		// Each segment's first max hold the first max of them all.
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+	}
+	return terms[:min(len(terms), max)], true, nil
 }
 
 // textFreq estimates how many documents contain text written as folded,
@@ -203,9 +252,24 @@ func (v *vocabulary) startingWith(field, prefix string, max int) []string {
 			}
 			return kt.startingWith(prefix, max), nil
 		}
+		if found, ok, err := v.termsBetween(field, []byte(prefix), prefixEnd(prefix), max); ok {
+			return found, err
+		}
 		d, err := v.r.FieldDictPrefix(field, []byte(prefix))
 		return terms(d, err, max), err
 	})
+}
+
+// prefixEnd is the first string after all those starting with prefix, or
+// nil if there is none.
+func prefixEnd(prefix string) []byte {
+	end := []byte(prefix)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i]++; end[i] != 0 {
+			return end[:i+1]
+		}
+	}
+	return nil
 }
 
 // listed is what list answers, kept under key until the index changes:
