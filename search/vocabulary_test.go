@@ -1,7 +1,9 @@
 package search
 
 import (
+	"bytes"
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -60,5 +62,61 @@ func TestDocFreqCountsWhatASearchFinds(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Errorf("only %d terms checked", checked)
+	}
+}
+
+// Terms listed by prefix, read from each segment's dictionary, are the
+// ones Bleve's prefix list gives, in order, once each, however many
+// segments hold them and wherever the list is cut.
+func TestTermsByPrefixAcrossSegments(t *testing.T) {
+	ix := openIndex(t, []Document{
+		{ID: "a", Title: "朝", Body: "サーバーとサーバレスの話。server と serverless と service。", Date: "2024-01-01"},
+		{ID: "b", Title: "昼", Body: "サービスの設計。set と setup。", Date: "2024-01-02"},
+	}, 1)
+	ctx := context.Background()
+	if err := ix.Apply(ctx, []Document{{ID: "c", Title: "夜", Body: "サーバーを止めた。サーモン。server と settings と sequence。", Date: "2024-01-03"}}, nil, 2); err != nil {
+		t.Fatal(err)
+	}
+	v, err := ix.vocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.close()
+	if len(v.segments) < 2 {
+		t.Fatalf("%d segments, want the two batches' own", len(v.segments))
+	}
+	for _, field := range []string{fieldText, fieldWord} {
+		for _, prefix := range []string{"サ", "サー", "se", "ser", "set", "x"} {
+			for _, max := range []int{1, 2, 3, 100} {
+				d, err := v.r.FieldDictPrefix(field, []byte(prefix))
+				want := terms(d, err, max)
+				got, ok, err := v.termsBetween(field, []byte(prefix), prefixEnd(prefix), max)
+				if !ok || err != nil {
+					t.Fatalf("termsBetween: ok %v, %v", ok, err)
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("%s terms starting with %q, at most %d: %q, Bleve lists %q", field, prefix, max, got, want)
+				}
+			}
+		}
+	}
+	if got := v.startingWith(fieldText, "se", 100); !slices.Equal(got, []string{"sequence", "server", "serverless", "service", "set", "settings", "setup"}) {
+		t.Errorf("words starting with se: %q", got)
+	}
+}
+
+func TestPrefixEnd(t *testing.T) {
+	for _, tt := range []struct {
+		prefix string
+		want   []byte
+	}{
+		{"se", []byte("sf")},
+		{"サ", []byte("\xe3\x82\xb6")},
+		{"a\xff", []byte("b")},
+		{"\xff\xff", nil},
+	} {
+		if got := prefixEnd(tt.prefix); !bytes.Equal(got, tt.want) {
+			t.Errorf("prefixEnd(%q) = %q, want %q", tt.prefix, got, tt.want)
+		}
 	}
 }
