@@ -143,9 +143,9 @@ const maxWordEntries = maxChecked
 
 // katakanaFilter matches the entries that hold an all-katakana query as
 // typed (see asksKatakana), by the diary's katakana words that contain its
-// spans; nil when none does. With boost 0 it adds nothing to a hit's
-// score. ok is false when those words are in more than maxWordEntries
-// entries.
+// spans; nil when none does. It adds nothing to a hit's score (see
+// matchOnly). ok is false when those words are in more than
+// maxWordEntries entries.
 func (l literal) katakanaFilter(v *vocabulary) (filter query.Query, ok bool, err error) {
 	total := uint64(0)
 	var clauses []query.Query
@@ -165,7 +165,7 @@ func (l literal) katakanaFilter(v *vocabulary) (filter query.Query, ok bool, err
 					all = nil
 					break
 				}
-				all = append(all, wordsQuery(words, 0))
+				all = append(all, wordsQuery(words))
 			}
 			if len(all) > 0 {
 				alternatives = append(alternatives, conjunction(all))
@@ -176,7 +176,7 @@ func (l literal) katakanaFilter(v *vocabulary) (filter query.Query, ok bool, err
 		}
 		clauses = append(clauses, bleve.NewDisjunctionQuery(alternatives...))
 	}
-	return conjunction(clauses), true, nil
+	return matchOnly{conjunction(clauses)}, true, nil
 }
 
 // katakanaWordsHolding lists the diary's katakana words that contain the
@@ -194,10 +194,10 @@ func (v *vocabulary) katakanaWordsHolding(span []byte) (words []string, entries 
 }
 
 // wordsQuery matches the entries with any of words in the word view.
-func wordsQuery(words []string, boost float64) query.Query {
+func wordsQuery(words []string) query.Query {
 	each := make([]query.Query, len(words))
 	for i, w := range words {
-		each[i] = term(fieldWord, w, boost)
+		each[i] = term(fieldWord, w, 1)
 	}
 	return bleve.NewDisjunctionQuery(each...)
 }

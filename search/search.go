@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // Request is one search.
@@ -524,33 +526,34 @@ func termQuery(t Term, checked bool) query.Query {
 // own filter would read every match of the disjunction and check each in
 // turn: where a part of the word is common (自分 of 自分の勝手) that is most
 // of the diary, a few milliseconds, for a handful of hits. As a conjunction
-// each side skips ahead to the other's next match; the text query, scored
-// at no weight, adds nothing to the score.
+// each side skips ahead to the other's next match, and the text query,
+// matched only, is an intersection of its terms' bitmaps.
 func filtered(required, scoring query.Query) query.Query {
-	return bleve.NewConjunctionQuery(weightless(required), scoring)
+	return bleve.NewConjunctionQuery(matchOnly{required}, scoring)
 }
 
-// weightless is a copy of q whose terms all score zero. A text query is
-// made of term, conjunction and disjunction queries only.
-func weightless(q query.Query) query.Query {
-	switch q := q.(type) {
-	case *query.TermQuery:
-		return term(q.FieldVal, q.Term, 0)
-	case *query.ConjunctionQuery:
-		return bleve.NewConjunctionQuery(weightlessAll(q.Conjuncts)...)
-	case *query.DisjunctionQuery:
-		return bleve.NewDisjunctionQuery(weightlessAll(q.Disjuncts)...)
+// matchOnly matches what its query matches and adds nothing to a score.
+// Bleve reads its terms' postings without frequencies and norms: skipping
+// ahead in a common term's postings is then a jump, not a walk past every
+// entry on the way, and a conjunction or disjunction of terms is one
+// operation on their bitmaps.
+type matchOnly struct{ query.Query }
+
+func (q matchOnly) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	options.Score, options.IncludeTermVectors, options.Explain = "none", false, false
+	s, err := q.Query.Searcher(ctx, r, m, options)
+	if err != nil {
+		return nil, err
 	}
-	return q
+	return weightless{s}, nil
 }
 
-func weightlessAll(qs []query.Query) []query.Query {
-	out := make([]query.Query, len(qs))
-	for i, q := range qs {
-		out[i] = weightless(q)
-	}
-	return out
-}
+// weightless is a searcher left out of the normalisation of the scores
+// around it, as a term of no boost would be; its matches score zero.
+type weightless struct{ search.Searcher }
+
+func (weightless) Weight() float64      { return 0 }
+func (weightless) SetQueryNorm(float64) {}
 
 // termQueryParts is what must match for t and the disjunction that scores
 // it; implied says the disjunction matches only where required does (each
@@ -563,7 +566,7 @@ func termQueryParts(t Term, checked bool) (required, scoring query.Query, implie
 		return nil, nil, false
 	}
 	if len(t.words) > 0 {
-		text = wordsQuery(t.words, 1)
+		text = wordsQuery(t.words)
 	}
 	title := textQuery(fieldTitle, t.Text)
 	title.(boostable).SetBoost(boostTitle)
