@@ -105,11 +105,7 @@ func TestTermListsSeeNewWords(t *testing.T) {
 		"near":    func(v *vocabulary) []string { return v.near(fieldText, "graphq", 1, "g") },
 	}
 	lookup := func(kind string) []string {
-		v, err := ix.vocabulary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v.close()
+		v := vocabularyOf(t, ix)
 		return lists[kind](v)
 	}
 	write("a", "grafana のダッシュボードを作った。", 1)

@@ -55,7 +55,7 @@ func readKatakanaTerms(v *vocabulary) (*katakanaTerms, error) {
 	return kt, nil
 }
 
-// holds reports whether every term of the word view starting with prefix
+// holdsPrefix reports whether every term of the word view starting with prefix
 // is a katakana term.
 func holdsPrefix(prefix string) bool {
 	r, _ := utf8.DecodeRuneInString(prefix)
@@ -157,20 +157,14 @@ func (kt *katakanaTerms) matching(pattern string, max int, candidate func(i int)
 	return out, nil
 }
 
-// spellingKey is a katakana word without what kanaPattern lets differ:
-// long-vowel marks, small vowels for large, ヴ for ブ.
+// spellingKey is a katakana word as kanaPattern sees it: without long-vowel
+// marks, each kana standing for those it allows in its place.
 func spellingKey(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r == longVowel || r == '・':
-			continue
-		case strings.ContainsRune("ァィゥェォ", r):
-			r++
-		case r == 'ヴ':
-			r = 'ブ'
+		if canonical, _ := kanaAlike(r); canonical != 0 {
+			b.WriteRune(canonical)
 		}
-		b.WriteRune(r)
 	}
 	return b.String()
 }

@@ -38,11 +38,7 @@ func TestKatakanaTermsAnswerAsTheDictionaryDoes(t *testing.T) {
 		docs = append(docs, Document{ID: fmt.Sprintf("d%03d", i), Body: strings.Join(body, "と") + "。日本語も少し。", Date: "2024-01-01"})
 	}
 	ix := openIndex(t, docs, 1)
-	v, err := ix.vocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.close()
+	v := vocabularyOf(t, ix)
 	kt, err := v.katakanaTerms()
 	if err != nil {
 		t.Fatal(err)

@@ -287,11 +287,7 @@ func TestKatakanaWordsAgreeWithTheText(t *testing.T) {
 		docs = append(docs, Document{ID: fmt.Sprintf("d%02d", i), Body: b.String(), Date: "2024-01-01"})
 	}
 	ix := openWithTexts(t, docs)
-	v, err := ix.vocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.close()
+	v := vocabularyOf(t, ix)
 	checked := 0
 	for range 400 {
 		var q strings.Builder
@@ -373,11 +369,7 @@ func TestWordsContaining(t *testing.T) {
 func TestKatakanaWordsFollowTheIndex(t *testing.T) {
 	ix := openWithTexts(t, []Document{{ID: "a", Body: "ミルクを買った。", Date: "2024-01-01"}})
 	words := func() string {
-		v, err := ix.vocabulary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer v.close()
+		v := vocabularyOf(t, ix)
 		kt, err := v.katakanaTerms()
 		if err != nil {
 			t.Fatal(err)
@@ -418,11 +410,7 @@ func TestKatakanaFilterLeavesScoresAsTheyAre(t *testing.T) {
 	})
 	q := ParseQuery("ミルフィーユ")
 	bq, _ := compile(q, true)
-	v, err := ix.vocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.close()
+	v := vocabularyOf(t, ix)
 	filter, ok, err := literalOf(q).katakanaFilter(v)
 	if err != nil || !ok || filter == nil {
 		t.Fatalf("no filter (ok %v, err %v)", ok, err)

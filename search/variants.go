@@ -616,21 +616,27 @@ func fuzzyLength(w string) bool {
 func kanaPattern(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r == longVowel || r == '・':
-			continue
-		case strings.ContainsRune("ァィゥェォ", r):
-			b.WriteString("[" + string(r) + string(r+1) + "]")
-		case strings.ContainsRune("アイウエオ", r):
-			b.WriteString("[" + string(r) + string(r-1) + "]")
-		case r == 'ヴ' || r == 'ブ':
-			b.WriteString("[ヴブ]")
-		default:
-			b.WriteRune(r)
+		if _, alternatives := kanaAlike(r); alternatives != "" {
+			b.WriteString(alternatives + "ー?")
 		}
-		b.WriteString("ー?")
 	}
 	return b.String()
+}
+
+// kanaAlike is how kanaPattern matches r: the spellings it allows, and
+// one of them to stand for all (none for a mark it leaves out).
+func kanaAlike(r rune) (canonical rune, alternatives string) {
+	switch {
+	case r == longVowel || r == '・':
+		return 0, ""
+	case strings.ContainsRune("ァィゥェォ", r):
+		return r + 1, "[" + string(r) + string(r+1) + "]"
+	case strings.ContainsRune("アイウエオ", r):
+		return r, "[" + string(r) + string(r-1) + "]"
+	case r == 'ヴ' || r == 'ブ':
+		return 'ブ', "[ヴブ]"
+	}
+	return r, string(r)
 }
 
 // splitCamel puts a space where a lower-case letter meets an upper-case

@@ -228,14 +228,13 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []string 
 	if v.fuzzy == nil {
 		return nil
 	}
-	return v.listed("~"+field+"\x00"+strconv.Itoa(dist)+"\x00"+prefix+"\x00"+term, func() ([]string, error) {
-		if field == fieldWord && dist == 1 && holdsPrefix(prefix) {
-			kt, err := v.katakanaTerms()
-			if err != nil {
-				return nil, err
-			}
+	key := "~" + field + "\x00" + strconv.Itoa(dist) + "\x00" + prefix + "\x00" + term
+	if field == fieldWord && dist == 1 && holdsPrefix(prefix) {
+		return v.amongKatakana(key, func(kt *katakanaTerms) ([]string, error) {
 			return kt.oneSlipFrom(term, prefix, maxNear), nil
-		}
+		})
+	}
+	return v.listed(key, func() ([]string, error) {
 		d, err := v.fuzzy.FieldDictFuzzy(field, term, dist, prefix)
 		out := slices.DeleteFunc(terms(d, err, maxNear+1), func(t string) bool { return t == term })
 		return out[:min(len(out), maxNear)], err
@@ -244,14 +243,13 @@ func (v *vocabulary) near(field, term string, dist int, prefix string) []string 
 
 // startingWith lists up to max terms of field that start with prefix.
 func (v *vocabulary) startingWith(field, prefix string, max int) []string {
-	return v.listed("^"+field+"\x00"+strconv.Itoa(max)+"\x00"+prefix, func() ([]string, error) {
-		if field == fieldWord && holdsPrefix(prefix) {
-			kt, err := v.katakanaTerms()
-			if err != nil {
-				return nil, err
-			}
+	key := "^" + field + "\x00" + strconv.Itoa(max) + "\x00" + prefix
+	if field == fieldWord && holdsPrefix(prefix) {
+		return v.amongKatakana(key, func(kt *katakanaTerms) ([]string, error) {
 			return kt.startingWith(prefix, max), nil
-		}
+		})
+	}
+	return v.listed(key, func() ([]string, error) {
 		if found, ok, err := v.termsBetween(field, []byte(prefix), prefixEnd(prefix), max); ok {
 			return found, err
 		}
@@ -313,11 +311,7 @@ func (v *vocabulary) katakanaTerms() (*katakanaTerms, error) {
 // spelledAlike lists up to max of the diary's words that kanaPattern(s)
 // matches, s being a katakana word.
 func (v *vocabulary) spelledAlike(s string, max int) []string {
-	return v.listed("K"+strconv.Itoa(max)+"\x00"+s, func() ([]string, error) {
-		kt, err := v.katakanaTerms()
-		if err != nil {
-			return nil, err
-		}
+	return v.amongKatakana("K"+strconv.Itoa(max)+"\x00"+s, func(kt *katakanaTerms) ([]string, error) {
 		return kt.spelledAlike(s, max)
 	})
 }
@@ -325,12 +319,20 @@ func (v *vocabulary) spelledAlike(s string, max int) []string {
 // soundingLike lists up to max of the diary's words that
 // soundPattern(sk, true) matches: katakana with a Latin word's skeleton.
 func (v *vocabulary) soundingLike(sk string, max int) []string {
-	return v.listed("S"+strconv.Itoa(max)+"\x00"+sk, func() ([]string, error) {
+	return v.amongKatakana("S"+strconv.Itoa(max)+"\x00"+sk, func(kt *katakanaTerms) ([]string, error) {
+		return kt.soundingLike(sk, max)
+	})
+}
+
+// amongKatakana is what list finds among the katakana terms, kept under
+// key like any list.
+func (v *vocabulary) amongKatakana(key string, list func(*katakanaTerms) ([]string, error)) []string {
+	return v.listed(key, func() ([]string, error) {
 		kt, err := v.katakanaTerms()
 		if err != nil {
 			return nil, err
 		}
-		return kt.soundingLike(sk, max)
+		return list(kt)
 	})
 }
 

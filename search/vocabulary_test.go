@@ -9,6 +9,17 @@ import (
 	"github.com/blevesearch/bleve/v2"
 )
 
+// vocabularyOf is a vocabulary of ix, closed when the test ends.
+func vocabularyOf(t *testing.T, ix *Index) *vocabulary {
+	t.Helper()
+	v, err := ix.vocabulary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.close)
+	return v
+}
+
 // A document frequency asked of each segment counts the entries a search
 // for the term finds, across segments and after deletions (the dictionary's
 // own count still has deleted entries).
@@ -24,11 +35,7 @@ func TestDocFreqCountsWhatASearchFinds(t *testing.T) {
 	if err := ix.Apply(ctx, nil, []string{"a"}, 3); err != nil {
 		t.Fatal(err)
 	}
-	v, err := ix.vocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.close()
+	v := vocabularyOf(t, ix)
 	if len(v.segments) < 2 {
 		t.Fatalf("%d segments, want the two batches' own", len(v.segments))
 	}
@@ -77,11 +84,7 @@ func TestTermsByPrefixAcrossSegments(t *testing.T) {
 	if err := ix.Apply(ctx, []Document{{ID: "c", Title: "夜", Body: "サーバーを止めた。サーモン。server と settings と sequence。", Date: "2024-01-03"}}, nil, 2); err != nil {
 		t.Fatal(err)
 	}
-	v, err := ix.vocabulary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.close()
+	v := vocabularyOf(t, ix)
 	if len(v.segments) < 2 {
 		t.Fatalf("%d segments, want the two batches' own", len(v.segments))
 	}
