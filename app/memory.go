@@ -38,6 +38,9 @@ func (s *Service) afterBulk(ctx context.Context, n int) {
 	if n < bulkWrites {
 		return
 	}
+	// The merge maps every segment into memory as it reads them; with the
+	// heap the import left behind still held, that was the import's peak.
+	debug.FreeOSMemory()
 	if err := s.index.Compact(ctx); err != nil && ctx.Err() == nil {
 		s.log.Warn("merge the search index after a bulk write", "err", err)
 	}
