@@ -513,9 +513,10 @@ func termQuery(t Term, checked bool) query.Query {
 	if required == nil {
 		return nil
 	}
-	// The filter reads the text query's postings a second time: for a word
-	// in most of the diary (コード, 使用) that was about a tenth of the
-	// search, and it narrows nothing when the disjunction cannot match more.
+	// Matched beside the disjunction, the text query's postings are read a
+	// second time: for a word in most of the diary (コード, 使用) that was
+	// about a tenth of the search, and it narrows nothing when the
+	// disjunction cannot match more.
 	if implied {
 		return scoring
 	}
