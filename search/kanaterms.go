@@ -4,13 +4,10 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	index "github.com/blevesearch/bleve_index_api"
 )
 
 // katakanaTerms are the word view's terms from ァ to ヾ: the diary's
@@ -36,20 +33,12 @@ const (
 )
 
 func readKatakanaTerms(v *vocabulary) (*katakanaTerms, error) {
-	first, end := []byte(string(katakanaFirst)), []byte(string(katakanaEnd))
-	kt := &katakanaTerms{}
-	var err error
-	var ok bool
-	if kt.terms, ok, err = v.termsBetween(fieldWord, first, end, math.MaxInt); !ok {
-		var d index.FieldDict
-		if d, err = v.r.FieldDictRange(fieldWord, first, end); err == nil {
-			kt.terms = slices.DeleteFunc(terms(d, nil, math.MaxInt), func(t string) bool { return t >= string(end) })
-		}
-	}
+	terms, err := v.termsBetween(fieldWord, []byte(string(katakanaFirst)), []byte(string(katakanaEnd)), math.MaxInt)
 	if err != nil {
 		return nil, fmt.Errorf("read katakana words: %w", err)
 	}
-	for _, t := range kt.terms {
+	kt := &katakanaTerms{terms: terms}
+	for _, t := range terms {
 		kt.lines = append(append(kt.lines, t...), '\n')
 	}
 	return kt, nil

@@ -153,15 +153,21 @@ func (v *vocabulary) segmentDicts(field string) ([]segmentapi.TermDictionary, bo
 }
 
 // termsBetween lists up to max terms of field from start up to end (not
-// included; nil: no end), in order. ok is false where the index is not
-// scorch's. Bleve's own range and prefix lists read each term's postings
-// to count its entries, which a list does not need: for a few thousand
-// terms that was most of the time.
-func (v *vocabulary) termsBetween(field string, start, end []byte, max int) (terms []string, ok bool, err error) {
+// included; nil: no end), in order. Bleve's own range and prefix lists
+// read each term's postings to count its entries, which a list does not
+// need: for a few thousand terms that was most of the time. So where the
+// index is scorch's, each segment's dictionary is read without them.
+func (v *vocabulary) termsBetween(field string, start, end []byte, max int) ([]string, error) {
 	dicts, ok := v.segmentDicts(field)
 	if !ok {
-		return nil, false, nil
+		d, err := v.r.FieldDictRange(field, start, end) // end included
+		if err != nil {
+			return nil, fmt.Errorf("list terms of %s: %w", field, err)
+		}
+		defer d.Close()
+		return entriesBefore(d, end, max)
 	}
+	var terms []string
 	for _, d := range dicts {
 		var it segmentapi.DictionaryIterator
 		if uncounted, ok := d.(interface {
@@ -171,23 +177,37 @@ func (v *vocabulary) termsBetween(field string, start, end []byte, max int) (ter
 		} else {
 			it = d.AutomatonIterator(nil, start, end)
 		}
-		for n := 0; n < max; n++ {
-			e, err := it.Next()
-			if err != nil {
-				return nil, true, fmt.Errorf("list terms of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			terms = append(terms, e.Term)
+		found, err := entriesBefore(it, nil, max)
+		if err != nil {
+			return nil, fmt.Errorf("list terms of %s: %w", field, err)
 		}
+		terms = append(terms, found...)
 	}
 	if len(dicts) > 1 {
 		// Each segment's first max hold the first max of them all.
 		slices.Sort(terms)
 		terms = slices.Compact(terms)
 	}
-	return terms[:min(len(terms), max)], true, nil
+	return terms[:min(len(terms), max)], nil
+}
+
+// entriesBefore reads up to max terms from a dictionary iterator, stopping
+// at end (nil: none).
+func entriesBefore(it interface {
+	Next() (*index.DictEntry, error)
+}, end []byte, max int) ([]string, error) {
+	var out []string
+	for len(out) < max {
+		e, err := it.Next()
+		if err != nil {
+			return nil, err
+		}
+		if e == nil || end != nil && e.Term >= string(end) {
+			break
+		}
+		out = append(out, e.Term)
+	}
+	return out, nil
 }
 
 // textFreq estimates how many documents contain text written as folded,
@@ -250,11 +270,7 @@ func (v *vocabulary) startingWith(field, prefix string, max int) []string {
 		})
 	}
 	return v.listed(key, func() ([]string, error) {
-		if found, ok, err := v.termsBetween(field, []byte(prefix), prefixEnd(prefix), max); ok {
-			return found, err
-		}
-		d, err := v.r.FieldDictPrefix(field, []byte(prefix))
-		return terms(d, err, max), err
+		return v.termsBetween(field, []byte(prefix), prefixEnd(prefix), max)
 	})
 }
 
@@ -295,7 +311,8 @@ func (v *vocabulary) matching(field, re string, max int) []string {
 	})
 }
 
-// katakanaTerms are the diary's katakana words (see katakanaTerms).
+// katakanaTerms are the diary's katakana words, read once until the index
+// changes (see the type).
 func (v *vocabulary) katakanaTerms() (*katakanaTerms, error) {
 	if kt, ok := v.katakana.get(""); ok {
 		return kt, nil
