@@ -173,9 +173,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		b := bleve.NewBooleanQuery()
 		b.AddMust(alt)
 		if literal != nil {
-			b.AddMustNot(literal)
+			b.AddMustNot(matchOnly{literal})
 		}
-		if err := ix.run(ctx, res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
+		if err := ix.run(context.WithValue(ctx, commonUnscored{}, true), res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
 			return nil, err
 		}
 		if res.Total > before {
@@ -308,6 +308,11 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 			return nil, nil, err
 		}
 		hits := out.Hits
+		if last := min(end, len(hits)); last > 0 && hits[last-1].Score == 0 && out.Total > uint64(last) && ctx.Value(commonUnscored{}) != nil {
+			// Hits of common terms alone score zero, and the page ends
+			// among them: their order needs their scores after all.
+			return ix.byRelevance(context.WithValue(ctx, commonUnscored{}, nil), bq, limit, offset, sample)
+		}
 		if end >= len(hits) || end == 0 || hits[end-1].Score != hits[len(hits)-1].Score || uint64(len(hits)) == out.Total {
 			break
 		}
@@ -442,13 +447,14 @@ func compile(q Query, checked bool) (bq query.Query, scored bool) {
 	} else if len(filters) > 0 {
 		b.AddFilter(conjunction(filters))
 	}
+	// What is left out never scores: matched only, it is a bitmap.
 	for _, t := range q.Not {
 		if m := textQuery(fieldText, t.Text); m != nil {
-			b.AddMustNot(m)
+			b.AddMustNot(matchOnly{m})
 		}
 	}
 	for _, t := range q.NotTags {
-		b.AddMustNot(term(fieldTag, t, 1))
+		b.AddMustNot(matchOnly{term(fieldTag, t, 1)})
 	}
 	return b, scored
 }
@@ -546,15 +552,8 @@ func (q matchOnly) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	if err != nil {
 		return nil, err
 	}
-	return weightless{s}, nil
+	return scoreless{s, 0}, nil
 }
-
-// weightless is a searcher left out of the normalisation of the scores
-// around it, as a term of no boost would be; its matches score zero.
-type weightless struct{ search.Searcher }
-
-func (weightless) Weight() float64      { return 0 }
-func (weightless) SetQueryNorm(float64) {}
 
 // termQueryParts is what must match for t and the disjunction that scores
 // it; implied says the disjunction matches only where required does (each
@@ -636,18 +635,27 @@ func textQuery(field, t string) query.Query {
 
 type boostable interface{ SetBoost(float64) }
 
+// conjunction matches where each of qs does; terms alone make allTerms.
 func conjunction(qs []query.Query) query.Query {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewConjunctionQuery(qs...)
+	terms := make(allTerms, 0, len(qs))
+	for _, q := range qs {
+		t, ok := q.(scoredTerm)
+		if !ok {
+			return bleve.NewConjunctionQuery(qs...)
+		}
+		terms = append(terms, t)
+	}
+	return terms
 }
 
 func term(field, value string, boost float64) query.Query {
 	q := bleve.NewTermQuery(value)
 	q.SetField(field)
 	q.SetBoost(boost)
-	return q
+	return scoredTerm{q}
 }
 
 // wholeWord reports whether a query run is all kanji or all katakana: a word
