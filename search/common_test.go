@@ -63,16 +63,7 @@ func TestACommonTermMatchesWithoutScoring(t *testing.T) {
 // scoresUnscoringCommon is scoresOf where common terms go unscored.
 func scoresUnscoringCommon(t *testing.T, ix *Index, q query.Query) map[string]float64 {
 	t.Helper()
-	sr := bleve.NewSearchRequestOptions(q, 100, 0, false)
-	res, err := ix.idx.SearchInContext(context.WithValue(context.Background(), commonUnscored{}, true), sr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, h := range res.Hits {
-		out[h.ID] = h.Score
-	}
-	return out
+	return scoresIn(context.WithValue(context.Background(), commonUnscored{}, true), t, ix, q)
 }
 
 func TestAPageOfCommonTermsAloneIsInTheOrderOfTheirScores(t *testing.T) {

@@ -73,7 +73,13 @@ func openIndex(t *testing.T, docs []Document, seq int64) *Index {
 // scoresOf runs a Bleve query on the index and gives each hit's score by id.
 func scoresOf(t *testing.T, ix *Index, q query.Query) map[string]float64 {
 	t.Helper()
-	res, err := ix.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(q, 100, 0, false))
+	return scoresIn(context.Background(), t, ix, q)
+}
+
+// scoresIn is scoresOf with ctx.
+func scoresIn(ctx context.Context, t *testing.T, ix *Index, q query.Query) map[string]float64 {
+	t.Helper()
+	res, err := ix.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(q, 100, 0, false))
 	if err != nil {
 		t.Fatal(err)
 	}
