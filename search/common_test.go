@@ -83,7 +83,7 @@ func TestAPageOfCommonTermsAloneIsInTheOrderOfTheirScores(t *testing.T) {
 	}
 	want := page(context.Background())
 	if got := page(context.WithValue(context.Background(), commonUnscored{}, true)); !slices.Equal(got, want) {
-		t.Errorf("page 5–8 of した with common terms unscored = %v, want the scored order %v", got, want)
+		t.Errorf("hits 4–8 of した with common terms unscored = %v, want the scored order %v", got, want)
 	}
 }
 
