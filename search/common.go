@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -150,8 +149,7 @@ func commonWeight(ctx context.Context, r index.IndexReader, t *query.TermQuery) 
 	if df < commonTermMin || df*commonTermShare < n {
 		return 0, false, nil
 	}
-	idf := math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
-	w := t.Boost() * idf
+	w := t.Boost() * idf(n, df)
 	return w * w, true, nil
 }
 
