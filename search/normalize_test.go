@@ -131,8 +131,23 @@ func foldThroughNormaliser(s string) string {
 	return string(f.out)
 }
 
+func TestDecodeThreeBytesAgreesWithUTF8(t *testing.T) {
+	for lead := 0xE0; lead <= 0xEF; lead++ {
+		for b1 := range 256 {
+			for b2 := range 256 {
+				s := string([]byte{byte(lead), byte(b1), byte(b2), 'x'})
+				r, size := decodeThreeBytes(s)
+				wantR, wantSize := utf8.DecodeRuneInString(s)
+				if r != wantR || size != wantSize {
+					t.Fatalf("decodeThreeBytes(%q) = %U, %d; utf8 says %U, %d", s, r, size, wantR, wantSize)
+				}
+			}
+		}
+	}
+}
+
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"サーバー", "ｻｰﾊﾞｰ", "Ａ", "\xff", "ーーー", "アーー", "ﾞ", "カﾞ", "か\u3099", "e\u0301", "한\u11a8", "ＡＷＳのｻｰﾊﾞ", "㈱テスト"} {
+	for _, s := range []string{"サーバー", "ｻｰﾊﾞｰ", "Ａ", "\xff", "ーーー", "アーー", "ﾞ", "カﾞ", "か\u3099", "e\u0301", "한\u11a8", "ＡＷＳのｻｰﾊﾞ", "㈱テスト", "今日は設定を見直した。Go の話", "障害対応のポストモーテムを書いた"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -155,6 +170,16 @@ func FuzzFold(f *testing.F) {
 			if r.capital && !strings.ContainsFunc(s, unicode.IsUpper) {
 				t.Fatalf("run %q of %q marked capital, but %q has none", doc[r.start:r.end], s, s)
 			}
+		}
+		// Tracked, the copied stretches map to the input as folding each
+		// character on its own does.
+		var fast, each folder
+		fast.fold(s, true)
+		copyWhileTracking = false
+		each.fold(s, true)
+		copyWhileTracking = true
+		if string(fast.out) != got || !slices.Equal(fast.start, each.start) || !slices.Equal(fast.end, each.end) {
+			t.Fatalf("tracked fold of %q maps %q %v %v; character by character %q %v %v", s, fast.out, fast.start, fast.end, each.out, each.start, each.end)
 		}
 		spans := Highlights(s, []string{got})
 		if strings.TrimSpace(got) != "" && len(spans) == 0 {
