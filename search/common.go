@@ -34,22 +34,39 @@ const commonTermShare = 16
 // diary every word is in a large share of it.
 var commonTermMin uint64 = 1024
 
-// commonUnscored in a context leaves common terms unscored. Only the rounds
-// of other spellings ask for it: the words as typed are scored in full, and
-// a search of common words alone would score every hit zero (see
-// byRelevance).
+// commonUnscored in a context, set to an unscoring, says which common
+// terms go unscored. The rounds of other spellings leave every common term
+// unscored (unscoreAll). The words as typed keep a score each: a search of
+// common words alone would score every hit zero (see byRelevance), and a
+// first keystroke's single character would rank by date beside a rarer
+// word. So there a common pair goes unscored only beside a rarer pair of
+// the same word (unscoreBesideRare), which scores the word: ソース and
+// プロ say little more of オープンソースプロジェクト than ンソ and スプ do,
+// and cost the most to score.
 type commonUnscored struct{}
 
-// unscoringCommon reports whether common terms go unscored.
-func unscoringCommon(ctx context.Context, options search.SearcherOptions) bool {
-	return options.Score != "none" && !options.Explain && ctx.Value(commonUnscored{}) != nil
+type unscoring int
+
+const (
+	unscoreNone unscoring = iota
+	unscoreBesideRare
+	unscoreAll
+)
+
+// unscoringCommon says which common terms go unscored.
+func unscoringCommon(ctx context.Context, options search.SearcherOptions) unscoring {
+	if options.Score == "none" || options.Explain {
+		return unscoreNone
+	}
+	u, _ := ctx.Value(commonUnscored{}).(unscoring)
+	return u
 }
 
 // scoredTerm is a term query that reads a common term without its scores.
 type scoredTerm struct{ *query.TermQuery }
 
 func (q scoredTerm) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if !unscoringCommon(ctx, options) {
+	if unscoringCommon(ctx, options) != unscoreAll {
 		return q.TermQuery.Searcher(ctx, r, m, options)
 	}
 	weight, common, err := commonWeight(ctx, r, q.TermQuery)
@@ -79,12 +96,33 @@ func (q allTerms) SetBoost(b float64) {
 }
 
 func (q allTerms) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	if !unscoringCommon(ctx, options) {
+	scoredInFull := func() (search.Searcher, error) {
 		qs := make([]query.Query, len(q))
 		for i, t := range q {
 			qs[i] = t.TermQuery
 		}
 		return bleve.NewConjunctionQuery(qs...).Searcher(ctx, r, m, options)
+	}
+	u := unscoringCommon(ctx, options)
+	if u == unscoreNone {
+		return scoredInFull()
+	}
+	var common, rare []query.Query
+	weight := 0.0
+	for _, t := range q {
+		w, isCommon, err := commonWeight(ctx, r, t.TermQuery)
+		if err != nil {
+			return nil, err
+		}
+		if isCommon {
+			common = append(common, t.TermQuery)
+			weight += w
+		} else {
+			rare = append(rare, t.TermQuery)
+		}
+	}
+	if len(common) == 0 || (u == unscoreBesideRare && len(rare) == 0) {
+		return scoredInFull()
 	}
 	var ss []search.Searcher
 	fail := func(err error) (search.Searcher, error) {
@@ -93,38 +131,24 @@ func (q allTerms) Searcher(ctx context.Context, r index.IndexReader, m mapping.I
 		}
 		return nil, err
 	}
-	var common []query.Query
-	weight := 0.0
-	for _, t := range q {
-		w, isCommon, err := commonWeight(ctx, r, t.TermQuery)
-		if err != nil {
-			return fail(err)
-		}
-		if isCommon {
-			common = append(common, t.TermQuery)
-			weight += w
-			continue
-		}
-		s, err := t.TermQuery.Searcher(ctx, r, m, options)
+	for _, t := range rare {
+		s, err := t.Searcher(ctx, r, m, options)
 		if err != nil {
 			return fail(err)
 		}
 		ss = append(ss, s)
 	}
-	if len(common) > 0 {
-		unscoredOptions := options
-		unscoredOptions.Score = "none"
-		s, err := bleve.NewConjunctionQuery(common...).Searcher(ctx, r, m, unscoredOptions)
-		if err != nil {
-			return fail(err)
-		}
-		ss = append(ss, scoreless{s, weight})
+	unscoredOptions := options
+	unscoredOptions.Score = "none"
+	s, err := bleve.NewConjunctionQuery(common...).Searcher(ctx, r, m, unscoredOptions)
+	if err != nil {
+		return fail(err)
 	}
+	ss = append(ss, scoreless{s, weight})
 	if len(ss) == 1 {
 		return ss[0], nil
 	}
-	s, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
-	if err != nil {
+	if s, err = searcher.NewConjunctionSearcher(ctx, r, ss, options); err != nil {
 		return fail(err)
 	}
 	return s, nil

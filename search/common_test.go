@@ -63,7 +63,7 @@ func TestACommonTermMatchesWithoutScoring(t *testing.T) {
 // scoresUnscoringCommon is scoresOf where common terms go unscored.
 func scoresUnscoringCommon(t *testing.T, ix *Index, q query.Query) map[string]float64 {
 	t.Helper()
-	return scoresIn(context.WithValue(context.Background(), commonUnscored{}, true), t, ix, q)
+	return scoresIn(context.WithValue(context.Background(), commonUnscored{}, unscoreAll), t, ix, q)
 }
 
 func TestAPageOfCommonTermsAloneIsInTheOrderOfTheirScores(t *testing.T) {
@@ -82,8 +82,30 @@ func TestAPageOfCommonTermsAloneIsInTheOrderOfTheirScores(t *testing.T) {
 		return out
 	}
 	want := page(context.Background())
-	if got := page(context.WithValue(context.Background(), commonUnscored{}, true)); !slices.Equal(got, want) {
+	if got := page(context.WithValue(context.Background(), commonUnscored{}, unscoreAll)); !slices.Equal(got, want) {
 		t.Errorf("hits 4–8 of した with common terms unscored = %v, want the scored order %v", got, want)
+	}
+}
+
+// The words as typed: a common pair goes unscored beside a rarer pair of
+// its word, and a word of common pairs alone keeps its scores.
+func TestATypedWordIsScoredByItsRarerPairs(t *testing.T) {
+	everyTermCountsAsCommonIn(t)
+	ix := commonDiary(t)
+	typed := func(q query.Query) map[string]float64 {
+		return scoresIn(context.WithValue(context.Background(), commonUnscored{}, unscoreBesideRare), t, ix, q)
+	}
+	withRare := conjunction([]query.Query{term(fieldText, "監視", 1), term(fieldText, "視を", 1), term(fieldText, "をし", 1), term(fieldText, "した", 1)})
+	if got := typed(withRare); len(got) != 2 || got["often"] != got["once"] || got["often"] == 0 {
+		t.Errorf("監視をした scores %v: した and をし, in every entry, should add nothing beside 監視 and 視を", got)
+	}
+	for word, q := range map[string]query.Query{
+		"した":  term(fieldText, "した", 1),
+		"をした": conjunction([]query.Query{term(fieldText, "をし", 1), term(fieldText, "した", 1)}),
+	} {
+		if got := typed(q); len(got) != 40 || got["often"] <= got["once"] {
+			t.Errorf("%s: often %v, once %v of %d hits: a word of common pairs alone should keep their scores, した five times over once", word, got["often"], got["once"], len(got))
+		}
 	}
 }
 

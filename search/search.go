@@ -112,7 +112,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// leaving out their ids is cheaper than matching the query again.
 	var literal query.Query = bq
 	if lit != nil && scored {
-		lh, err := ix.checkLiteral(ctx, src, bq, lit, offset+limit)
+		lh, err := ix.checkLiteral(context.WithValue(ctx, commonUnscored{}, unscoreBesideRare), src, bq, lit, offset+limit)
 		if err != nil {
 			return nil, err
 		}
@@ -175,7 +175,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if literal != nil {
 			b.AddMustNot(matchOnly{literal})
 		}
-		if err := ix.run(context.WithValue(ctx, commonUnscored{}, true), res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
+		if err := ix.run(context.WithValue(ctx, commonUnscored{}, unscoreAll), res, b, true, req, limit-len(res.Hits), max(0, offset-int(exact)), MatchVariant); err != nil {
 			return nil, err
 		}
 		if res.Total > before {
@@ -308,10 +308,10 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 			return nil, nil, err
 		}
 		hits := out.Hits
-		if last := min(end, len(hits)); last > 0 && hits[last-1].Score == 0 && out.Total > uint64(last) && ctx.Value(commonUnscored{}) != nil {
+		if last := min(end, len(hits)); last > 0 && hits[last-1].Score == 0 && out.Total > uint64(last) && ctx.Value(commonUnscored{}) == unscoreAll {
 			// Hits of common terms alone score zero, and the page ends
 			// among them: their order needs their scores after all.
-			return ix.byRelevance(context.WithValue(ctx, commonUnscored{}, nil), bq, limit, offset, sample)
+			return ix.byRelevance(context.WithValue(ctx, commonUnscored{}, unscoreNone), bq, limit, offset, sample)
 		}
 		if end >= len(hits) || end == 0 || hits[end-1].Score != hits[len(hits)-1].Score || uint64(len(hits)) == out.Total {
 			break
