@@ -269,18 +269,21 @@ type literalHits struct {
 // microseconds.
 const maxChecked = 2000
 
-// checkLiteral reads the hits of bq best first (the newer first among equal
-// scores, as byRelevance orders them) and sorts them into exact and weak
-// until need exact ones are found or every hit is checked. A search costs
+// hitOrder finds the first n hits of a query in the order a page lists
+// them: best first (see byRelevance) or newest first (byDate).
+type hitOrder func(ctx context.Context, q query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error)
+
+// checkLiteral reads the hits of bq in order and sorts them into exact and
+// weak until need exact ones are found or every hit is checked. A search costs
 // far more than reading a few hits more, so it runs at most twice: for the
 // first hits, and if those were not enough, for all that may be checked,
 // whose texts are then read a window at a time. Where the first hits were
 // not enough and the diary's katakana words tell the exact hits (see
 // katakanaFilter), the index finds them instead.
-func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int) (*literalHits, error) {
+func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Query, lit literal, need int, order hitOrder) (*literalHits, error) {
 	lh := &literalHits{}
 	window := max(need+need/2, 16)
-	out, hits, err := ix.byRelevance(ctx, bq, window, 0, 0)
+	out, hits, err := order(ctx, bq, window)
 	if err != nil {
 		return nil, fmt.Errorf("check hits: %w", err)
 	}
@@ -288,12 +291,12 @@ func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Quer
 	for from := 0; ; {
 		if from == len(hits) && uint64(from) < lh.total && from < maxChecked {
 			if from > 0 && lit.asksKatakana() {
-				found, err := ix.exactByWords(ctx, lh, bq, lit, need)
+				found, err := ix.exactByWords(ctx, lh, bq, lit, need, order)
 				if err != nil || found {
 					return lh, err
 				}
 			}
-			if out, hits, err = ix.byRelevance(ctx, bq, min(int(lh.total), maxChecked), 0, 0); err != nil {
+			if out, hits, err = order(ctx, bq, min(int(lh.total), maxChecked)); err != nil {
 				return nil, fmt.Errorf("check hits: %w", err)
 			}
 			lh.total = out.Total
@@ -334,7 +337,7 @@ func (ix *Index) checkLiteral(ctx context.Context, src TextSource, bq query.Quer
 // diary's katakana words, once the first hits checked hold fewer than need
 // of them (and enough weak ones for the page). found is false when the
 // words are in too many entries to say (see katakanaFilter).
-func (ix *Index) exactByWords(ctx context.Context, lh *literalHits, bq query.Query, lit literal, need int) (found bool, err error) {
+func (ix *Index) exactByWords(ctx context.Context, lh *literalHits, bq query.Query, lit literal, need int, order hitOrder) (found bool, err error) {
 	v, err := ix.vocabulary()
 	if err != nil {
 		return false, err
@@ -349,7 +352,7 @@ func (ix *Index) exactByWords(ctx context.Context, lh *literalHits, bq query.Que
 		return true, nil
 	}
 	lh.holding = conjunction([]query.Query{bq, filter})
-	out, page, err := ix.byRelevance(ctx, lh.holding, need, 0, 0)
+	out, page, err := order(ctx, lh.holding, need)
 	if err != nil {
 		return false, fmt.Errorf("find exact hits: %w", err)
 	}

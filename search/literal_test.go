@@ -97,6 +97,39 @@ func TestExactHitBelowManyScatteredOnesComesFirst(t *testing.T) {
 	}
 }
 
+// Sorted by date, too, a hit is exact only with the words as typed, and
+// the entries with them apart come after every one that has them.
+func TestByDateTheWordsAsTypedComeFirst(t *testing.T) {
+	ix := openWithTexts(t, []Document{
+		{ID: "old-phrase", Title: "夕方の電話", Body: "母に言われた。もうどうにもならないよ、と。", Date: "2023-01-05"},
+		{ID: "new-apart", Title: "うにの話", Body: "もうに、もどう、どうに、にも、もな、なら、らな、ない、いよ。", Date: "2024-03-03"},
+		// English prose keeps no pairs of its words (see wordPairer): a
+		// quoted phrase of it is found by the text.
+		{ID: "old-prose", Title: "notes", Body: "we went through every page of the site with a screen reader and fixed the labels", Date: "2023-06-01"},
+		{ID: "new-prose-apart", Title: "notes", Body: "the reader said that the screen was far too bright for reading at night", Date: "2024-06-01"},
+	})
+	tests := []struct {
+		query string
+		want  []string // id:match, in order
+	}{
+		{"どうにもならないよ", []string{"old-phrase:exact", "new-apart:partial"}},
+		{`"screen reader"`, []string{"old-prose:exact", "new-prose-apart:partial"}},
+		{"screen reader", []string{"new-prose-apart:exact", "old-prose:exact"}},
+	}
+	for _, tt := range tests {
+		if got := matchesOf(t, ix, Request{Query: tt.query, Sort: "date"}); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Search(%q) by date = %v, want %v", tt.query, got, tt.want)
+		}
+	}
+	var pages []string
+	for off := range 3 {
+		pages = append(pages, ids(t, ix, Request{Query: "どうにもならないよ", Sort: "date", Limit: 1, Offset: off})...)
+	}
+	if want := []string{"old-phrase", "new-apart"}; !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages by date = %v, want %v", pages, want)
+	}
+}
+
 func TestCheckedSpans(t *testing.T) {
 	tests := []struct {
 		word string

@@ -86,11 +86,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	if res.Terms == nil {
 		res.Terms = []string{}
 	}
-	// Sorted by relevance, the words as typed are checked in the hits'
-	// text (see literal.go); by date, the index alone says.
+	// The words as typed are checked in the hits' text (see literal.go).
 	var lit literal
 	src := ix.textSource()
-	if src != nil && req.Sort != "date" {
+	if src != nil {
 		lit = literalOf(q)
 	}
 	bq, scored := compile(q, lit != nil)
@@ -112,7 +111,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	// leaving out their ids is cheaper than matching the query again.
 	var literal query.Query = bq
 	if lit != nil && scored {
-		lh, err := ix.checkLiteral(context.WithValue(ctx, commonUnscored{}, unscoreBesideRare), src, bq, lit, offset+limit)
+		order := func(ctx context.Context, q query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error) {
+			return ix.byRelevance(ctx, q, n, 0, 0)
+		}
+		if req.Sort == "date" {
+			order = ix.byDate
+		}
+		lh, err := ix.checkLiteral(context.WithValue(ctx, commonUnscored{}, unscoreBesideRare), src, bq, lit, offset+limit, order)
 		if err != nil {
 			return nil, err
 		}
@@ -230,7 +235,7 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	if req.Sort == "date" || !scored {
 		first = offset
 		sr := unscored(bleve.NewSearchRequestOptions(bq, max(limit, sample), offset, false))
-		sr.SortBy([]string{"-" + fieldDate, "-_id"})
+		sr.SortBy(newestFirst)
 		if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
 			return fmt.Errorf("search %q: %w", req.Query, err)
 		}
@@ -332,6 +337,21 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 	}
 	return out, hits[min(offset, end):end], nil
 }
+
+// byDate finds the first n hits of bq, newest first.
+func (ix *Index) byDate(ctx context.Context, bq query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error) {
+	sr := unscored(bleve.NewSearchRequestOptions(bq, n, 0, false))
+	sr.SortBy(newestFirst)
+	out, err := ix.idx.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, out.Hits, nil
+}
+
+// newestFirst is the order of a search sorted by date; among entries of
+// one day, by id, so that pages do not overlap.
+var newestFirst = []string{"-" + fieldDate, "-_id"}
 
 // maxTiedFetch bounds how many hits byRelevance fetches to see a run of
 // equal scores whole.

@@ -35,9 +35,15 @@ func textsOf(docs []Document) TextSource {
 // matches lists a search's hits as id:match, in order.
 func matches(t *testing.T, ix *Index, query string) []string {
 	t.Helper()
-	res, err := ix.Search(context.Background(), Request{Query: query})
+	return matchesOf(t, ix, Request{Query: query})
+}
+
+// matchesOf is matches for any request.
+func matchesOf(t *testing.T, ix *Index, req Request) []string {
+	t.Helper()
+	res, err := ix.Search(context.Background(), req)
 	if err != nil {
-		t.Fatalf("Search(%q): %v", query, err)
+		t.Fatalf("Search(%+v): %v", req, err)
 	}
 	got := []string{}
 	for _, h := range res.Hits {
