@@ -270,7 +270,7 @@ type literalHits struct {
 const maxChecked = 2000
 
 // hitOrder finds the first n hits of a query in the order a page lists
-// them: best first (see byRelevance) or newest first (byDate).
+// them: best first (see byRelevance) or newest first (see byDate).
 type hitOrder func(ctx context.Context, q query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error)
 
 // checkLiteral reads the hits of bq in order and sorts them into exact and

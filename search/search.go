@@ -112,10 +112,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	var literal query.Query = bq
 	if lit != nil && scored {
 		order := func(ctx context.Context, q query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error) {
+			if req.Sort == "date" {
+				out, err := ix.byDate(ctx, q, n, 0)
+				if err != nil {
+					return nil, nil, err
+				}
+				return out, out.Hits, nil
+			}
 			return ix.byRelevance(ctx, q, n, 0, 0)
-		}
-		if req.Sort == "date" {
-			order = ix.byDate
 		}
 		lh, err := ix.checkLiteral(context.WithValue(ctx, commonUnscored{}, unscoreBesideRare), src, bq, lit, offset+limit, order)
 		if err != nil {
@@ -234,9 +238,7 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	first := 0 // where out.Hits start among all hits
 	if req.Sort == "date" || !scored {
 		first = offset
-		sr := unscored(bleve.NewSearchRequestOptions(bq, max(limit, sample), offset, false))
-		sr.SortBy(newestFirst)
-		if out, err = ix.idx.SearchInContext(ctx, sr); err != nil {
+		if out, err = ix.byDate(ctx, bq, max(limit, sample), offset); err != nil {
 			return fmt.Errorf("search %q: %w", req.Query, err)
 		}
 		page = out.Hits[:min(len(out.Hits), limit)]
@@ -338,20 +340,13 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 	return out, hits[min(offset, end):end], nil
 }
 
-// byDate finds the first n hits of bq, newest first.
-func (ix *Index) byDate(ctx context.Context, bq query.Query, n int) (*bleve.SearchResult, search.DocumentMatchCollection, error) {
-	sr := unscored(bleve.NewSearchRequestOptions(bq, n, 0, false))
-	sr.SortBy(newestFirst)
-	out, err := ix.idx.SearchInContext(ctx, sr)
-	if err != nil {
-		return nil, nil, err
-	}
-	return out, out.Hits, nil
+// byDate finds n hits of bq from offset on, newest first; among entries
+// of one day, by id, so that pages do not overlap.
+func (ix *Index) byDate(ctx context.Context, bq query.Query, n, offset int) (*bleve.SearchResult, error) {
+	sr := unscored(bleve.NewSearchRequestOptions(bq, n, offset, false))
+	sr.SortBy([]string{"-" + fieldDate, "-_id"})
+	return ix.idx.SearchInContext(ctx, sr)
 }
-
-// newestFirst is the order of a search sorted by date; among entries of
-// one day, by id, so that pages do not overlap.
-var newestFirst = []string{"-" + fieldDate, "-_id"}
 
 // maxTiedFetch bounds how many hits byRelevance fetches to see a run of
 // equal scores whole.
