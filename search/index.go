@@ -65,6 +65,9 @@ type Index struct {
 	matches      lookupCache[[]string]
 	katakana     lookupCache[*katakanaTerms]
 	damaged      []SegmentProblem // found by Open
+
+	facetRows *facetTable
+	closing   atomic.Bool // stops filling facetRows, for Close and Reset
 }
 
 // SetSynonyms replaces the user's synonyms; searches from now on use them.
@@ -130,12 +133,14 @@ func config() map[string]any {
 // version, one that cannot be read, or one with a segment file that fails
 // its checksum (see Damaged) is replaced by an empty one.
 func Open(dir string) (*Index, error) {
-	ix := &Index{dir: dir}
+	ix := &Index{dir: dir, facetRows: newFacetTable()}
 	idx, err := ix.openChecked()
 	if err == nil {
 		v, verr := idx.GetInternal(keyVersion)
 		if verr == nil && string(v) == version {
 			ix.idx = idx
+			ix.facetRows.clear(false)
+			go ix.fillFacetRows()
 			return ix, nil
 		}
 		idx.Close()
@@ -160,6 +165,7 @@ func (ix *Index) create() error {
 	}
 	ix.idx = idx
 	ix.forgetLookups()
+	ix.facetRows.reset()
 	return nil
 }
 
@@ -206,6 +212,7 @@ func newMapping() mapping.IndexMapping {
 
 // Close writes what is pending to disk and closes the index.
 func (ix *Index) Close() error {
+	ix.closing.Store(true)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if ix.idx == nil {
@@ -260,8 +267,10 @@ func (ix *Index) Compact(ctx context.Context) error {
 
 // Reset empties the index (Seq becomes 0).
 func (ix *Index) Reset() error {
+	ix.closing.Store(true)
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	defer ix.closing.Store(false)
 	if ix.idx != nil {
 		if err := ix.closeIdx(); err != nil {
 			return fmt.Errorf("close index: %w", err)
@@ -395,6 +404,7 @@ func (ix *Index) batch(upserts []Document, deletes []string, seq int64) error {
 	if err := ix.idx.Batch(b); err != nil {
 		return fmt.Errorf("write index batch: %w", err)
 	}
+	ix.facetRows.write(upserts, deletes)
 	ix.forgetLookups()
 	ix.applied.Add(1)
 	return nil

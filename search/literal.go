@@ -365,7 +365,7 @@ func idsOrNone(hits []*search.DocumentMatch) query.Query {
 	if len(hits) == 0 {
 		return nil
 	}
-	return idsQuery(hits)
+	return bleve.NewDocIDQuery(idsOf(hits))
 }
 
 // readTexts reads the text of hits from the text source, by id. A hit

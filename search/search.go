@@ -132,12 +132,14 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		exact, weak, literal = lh.count, lh.weak, lh.holding
 		all := append(append([]*search.DocumentMatch(nil), lh.exact...), lh.weak...)
 		if req.Facets && lh.total > 0 {
-			fq := query.Query(bq)
+			var err error
 			if lh.all || lh.total > facetAll {
-				fq = idsQuery(all)
 				res.FacetsFromTop = !lh.all
+				err = ix.facetsOf(ctx, res, idsOf(all), req.Query)
+			} else {
+				err = ix.facets(ctx, res, bq, req.Query)
 			}
-			if err := ix.facets(ctx, res, fq, req.Query); err != nil {
+			if err != nil {
 				return nil, err
 			}
 		}
@@ -217,12 +219,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	return res, nil
 }
 
-func idsQuery(hits []*search.DocumentMatch) query.Query {
+func idsOf(hits []*search.DocumentMatch) []string {
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	return bleve.NewDocIDQuery(ids)
+	return ids
 }
 
 // run searches bq and adds its hits, total and facets to res.
@@ -255,37 +257,12 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	// Facets count every result when there are not too many; beyond that,
 	// reading each one's tags and year costs more than the search itself,
 	// and the top results give the same picture.
-	fq := bq
 	if all := first == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
 		// Counting the hits in hand is cheaper than searching again.
-		fq = idsQuery(out.Hits)
 		res.FacetsFromTop = !all
+		return ix.facetsOf(ctx, res, idsOf(out.Hits), req.Query)
 	}
-	return ix.facets(ctx, res, fq, req.Query)
-}
-
-// facets adds the tags and years of the hits of fq to res.
-func (ix *Index) facets(ctx context.Context, res *Result, fq query.Query, typed string) error {
-	fr := unscored(bleve.NewSearchRequestOptions(fq, 0, 0, false))
-	fr.AddFacet(fieldTagF, bleve.NewFacetRequest(fieldTagF, 30))
-	fr.AddFacet(fieldYear, bleve.NewFacetRequest(fieldYear, 100))
-	facets, err := ix.idx.SearchInContext(ctx, fr)
-	if err != nil {
-		return fmt.Errorf("count results of %q by tag and year: %w", typed, err)
-	}
-	if f, ok := facets.Facets[fieldTagF]; ok && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			res.Tags = addFacet(res.Tags, t.Term, t.Count)
-		}
-		sort.SliceStable(res.Tags, func(i, j int) bool { return res.Tags[i].Count > res.Tags[j].Count })
-	}
-	if f, ok := facets.Facets[fieldYear]; ok && f.Terms != nil {
-		for _, t := range f.Terms.Terms() {
-			res.Years = addFacet(res.Years, t.Term, t.Count)
-		}
-		sort.Slice(res.Years, func(i, j int) bool { return res.Years[i].Name > res.Years[j].Name })
-	}
-	return nil
+	return ix.facets(ctx, res, bq, req.Query)
 }
 
 // byRelevance finds the hits up to the end of the page (offset+limit),
@@ -393,23 +370,6 @@ func (ix *Index) newestFirstAmongTies(ctx context.Context, hits search.DocumentM
 		i = j
 	}
 	return nil
-}
-
-// Facets count all results up to facetAll of them; past that, the top
-// facetSample.
-const (
-	facetAll    = 5000
-	facetSample = 500
-)
-
-func addFacet(fs []Facet, name string, count int) []Facet {
-	for i := range fs {
-		if fs[i].Name == name {
-			fs[i].Count += count
-			return fs
-		}
-	}
-	return append(fs, Facet{Name: name, Count: count})
 }
 
 // compile turns a parsed query into a Bleve query; scored is false when the
