@@ -139,8 +139,7 @@ func Open(dir string) (*Index, error) {
 		v, verr := idx.GetInternal(keyVersion)
 		if verr == nil && string(v) == version {
 			ix.idx = idx
-			ix.facetRows.clear(false)
-			go ix.fillFacetRows()
+			ix.facetRows.clear(false) // filled when first needed
 			return ix, nil
 		}
 		idx.Close()
