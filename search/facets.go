@@ -282,11 +282,14 @@ func (t *facetTable) count(res *Result, ids []string) bool {
 	}
 	years := make([]int, len(t.years))
 	tags := map[string]int{}
+	// An entry counts once, as in the index's count of a set of ids.
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		r, ok := t.rows[id]
-		if !ok {
+		if !ok || seen[id] {
 			continue
 		}
+		seen[id] = true
 		years[r.year]++
 		for _, tag := range t.tagSets[r.tags] {
 			tags[tag]++

@@ -93,7 +93,8 @@ func TestTagAndYearCountsFollowEveryChange(t *testing.T) {
 	if err := ix.Apply(ctx, docs, nil, 60); err != nil {
 		t.Fatal(err)
 	}
-	all := append(idsOfDocs(docs), "unknown")
+	// An id the index does not have, and one given twice.
+	all := append(idsOfDocs(docs), "unknown", docs[0].ID)
 	sameCounts(t, ix, all, "indexed")
 
 	moved := docs[2]
