@@ -158,20 +158,29 @@ func (ix *Index) fillFacetRows() {
 	if ix.idx == nil {
 		return
 	}
-	// Writes from here on are newer than the snapshot read below.
-	fill := ix.facetRows.beginFill()
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		return
-	}
-	r, err := in.Reader()
+	// On an error the table stays unready, and counts keep coming from the
+	// index: slower, not wrong.
+	fill, r, err := ix.fillSnapshot()
 	if err != nil {
 		return
 	}
 	defer r.Close()
-	// On an error the table stays unready, and counts keep coming from the
-	// index: slower, not wrong.
 	_ = ix.facetRows.fillFrom(r, fill, ix.closing.Load)
+}
+
+// fillSnapshot starts a fill of the table and opens the snapshot of the index
+// to fill it from, taken after the fill began: writes from then on are
+// newer than what it reads. ix.mu is held.
+func (ix *Index) fillSnapshot() (fill uint64, r index.IndexReader, err error) {
+	fill = ix.facetRows.beginFill()
+	in, err := ix.idx.Advanced()
+	if err != nil {
+		return 0, nil, fmt.Errorf("open index snapshot: %w", err)
+	}
+	if r, err = in.Reader(); err != nil {
+		return 0, nil, fmt.Errorf("open index snapshot: %w", err)
+	}
+	return fill, r, nil
 }
 
 // startsFill says whether a fill should start: once, for a table not

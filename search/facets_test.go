@@ -160,12 +160,7 @@ func TestEditsDuringTheFillAreKept(t *testing.T) {
 	ctx := context.Background()
 	docs := diaryOfYears(40)
 	ix := openIndex(t, docs, 40)
-	fill := ix.facetRows.beginFill()
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	snapshot, err := in.Reader()
+	fill, snapshot, err := ix.fillSnapshot()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,12 +180,7 @@ func TestEditsDuringTheFillAreKept(t *testing.T) {
 func TestAStoppedFillLeavesCountsToTheIndex(t *testing.T) {
 	docs := diaryOfYears(3000)
 	ix := openIndex(t, docs, 3000)
-	fill := ix.facetRows.beginFill()
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	snapshot, err := in.Reader()
+	fill, snapshot, err := ix.fillSnapshot()
 	if err != nil {
 		t.Fatal(err)
 	}

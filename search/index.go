@@ -419,8 +419,8 @@ func toBleve(d Document) *document.Document {
 	doc.AddField(newTermField(fieldWord, all, wordView))
 	doc.AddField(newTermField(fieldChar, all, charView))
 	doc.AddField(document.NewTextFieldCustom(fieldDate, nil, []byte(d.Date), facetOptions, keywordAnalyzer{}))
-	if len(d.Date) >= 4 {
-		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(d.Date[:4]), facetOptions, keywordAnalyzer{}))
+	if year := yearOf(d.Date); year != "" {
+		doc.AddField(document.NewTextFieldCustom(fieldYear, nil, []byte(year), facetOptions, keywordAnalyzer{}))
 	}
 	doc.AddField(document.NewTextFieldCustom(fieldSeq, nil, []byte(formatSeq(d.Seq)), facetOptions, keywordAnalyzer{}))
 	for i, t := range d.Tags {

@@ -130,16 +130,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		res.Total = lh.total
 		exact, weak, literal = lh.count, lh.weak, lh.holding
-		all := append(append([]*search.DocumentMatch(nil), lh.exact...), lh.weak...)
 		if req.Facets && lh.total > 0 {
-			var err error
-			if lh.all || lh.total > facetAll {
-				res.FacetsFromTop = !lh.all
-				err = ix.facetsOf(ctx, res, idsOf(all), req.Query)
-			} else {
-				err = ix.facets(ctx, res, bq, req.Query)
-			}
-			if err != nil {
+			checked := append(append([]*search.DocumentMatch(nil), lh.exact...), lh.weak...)
+			if err := ix.countFacets(ctx, res, bq, checked, lh.all, lh.total, req.Query); err != nil {
 				return nil, err
 			}
 		}
@@ -254,15 +247,21 @@ func (ix *Index) run(ctx context.Context, res *Result, bq query.Query, scored bo
 	if !req.Facets || out.Total == 0 {
 		return nil
 	}
-	// Facets count every result when there are not too many; beyond that,
-	// reading each one's tags and year costs more than the search itself,
-	// and the top results give the same picture.
-	if all := first == 0 && out.Total == uint64(len(out.Hits)); all || out.Total > facetAll {
+	return ix.countFacets(ctx, res, bq, out.Hits, first == 0 && out.Total == uint64(len(out.Hits)), out.Total, req.Query)
+}
+
+// countFacets adds the tags and years of bq's total results to res, given
+// the top hits in hand (all of them when all is true). Facets count every
+// result when there are not too many; beyond that, reading each one's tags
+// and year costs more than the search itself, and the top results give the
+// same picture.
+func (ix *Index) countFacets(ctx context.Context, res *Result, bq query.Query, top []*search.DocumentMatch, all bool, total uint64, typed string) error {
+	if all || total > facetAll {
 		// Counting the hits in hand is cheaper than searching again.
 		res.FacetsFromTop = !all
-		return ix.facetsOf(ctx, res, idsOf(out.Hits), req.Query)
+		return ix.facetsOf(ctx, res, idsOf(top), typed)
 	}
-	return ix.facets(ctx, res, bq, req.Query)
+	return ix.facets(ctx, res, bq, typed)
 }
 
 // byRelevance finds the hits up to the end of the page (offset+limit),
