@@ -338,7 +338,7 @@ func TestNoiseInEachIndexSegmentIsFoundAndRepaired(t *testing.T) {
 			for attempt := 1; ; attempt++ {
 				restore(t)
 				live := openService(t, dir)
-				now, err := live.index.SegmentFiles()
+				now, err := settledSegments(live)
 				if err != nil || len(now) == 0 {
 					live.Close()
 					t.Fatalf("segments of the running index: %v, %v", now, err)
@@ -363,6 +363,24 @@ func TestNoiseInEachIndexSegmentIsFoundAndRepaired(t *testing.T) {
 			}
 		})
 	}
+}
+
+// settledSegments waits until the running index has stopped merging: a
+// merge that reads the noise can spin in it for ever (see closeWait in
+// search), which is not what this test is about.
+func settledSegments(s *Service) ([]string, error) {
+	prev, err := s.index.SegmentFiles()
+	for still, deadline := 0, time.Now().Add(10*time.Second); err == nil && still < 5 && time.Now().Before(deadline); {
+		time.Sleep(100 * time.Millisecond)
+		var now []string
+		if now, err = s.index.SegmentFiles(); slices.Equal(now, prev) {
+			still++
+		} else {
+			still = 0
+		}
+		prev = now
+	}
+	return prev, err
 }
 
 // noise overwrites up to 64 KB in the middle third of a file in place.

@@ -222,10 +222,27 @@ func (ix *Index) Close() error {
 	return err
 }
 
+// closeWait bounds how long Close waits for Bleve's own close, which waits
+// for its merger. A merge that reads a segment damaged under the running
+// index can spin in it for ever (the term dictionary's reader follows the
+// noise), and the app must still quit; what was applied is on disk by then.
+var closeWait = 20 * time.Second
+
+// errCloseStuck is a close that gave up waiting for Bleve.
+var errCloseStuck = errors.New("the index did not close: a merge of its segments is stuck, perhaps on a damaged file")
+
 // closeIdx closes the Bleve index once what was applied is on disk.
 func (ix *Index) closeIdx() error {
 	ix.waitPersisted()
-	err := ix.idx.Close()
+	idx := ix.idx
+	done := make(chan error, 1)
+	go func() { done <- idx.Close() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(closeWait):
+		err = errCloseStuck
+	}
 	ix.applied.Store(0)
 	ix.persisted.Store(0)
 	return err
@@ -271,7 +288,9 @@ func (ix *Index) Reset() error {
 	defer ix.mu.Unlock()
 	defer ix.closing.Store(false)
 	if ix.idx != nil {
-		if err := ix.closeIdx(); err != nil {
+		// A stuck close leaves Bleve's merger with the old files; the new
+		// index is made beside them, as a reset is what a damaged one needs.
+		if err := ix.closeIdx(); err != nil && !errors.Is(err, errCloseStuck) {
 			return fmt.Errorf("close index: %w", err)
 		}
 		ix.idx = nil

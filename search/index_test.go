@@ -2,9 +2,13 @@ package search
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
 )
 
 // ApplyBeside builds one segment at a time but indexes exactly what Apply
@@ -124,5 +128,71 @@ func TestTermListsSeeNewWords(t *testing.T) {
 		if got := lookup(kind); !slices.Equal(got, want) {
 			t.Errorf("%s after a write: %v, want %v", kind, got, want)
 		}
+	}
+}
+
+// stuckClose is a Bleve index whose close waits, as one does while its
+// merger spins on a segment damaged under it.
+type stuckClose struct {
+	bleveIndex // named apart: bleve.Index has a method Index
+	release    chan struct{}
+}
+
+type bleveIndex = bleve.Index
+
+func (s stuckClose) Close() error {
+	<-s.release
+	return s.bleveIndex.Close()
+}
+
+// The app quits, and a reset still gives a working index, when Bleve's own
+// close never returns.
+func TestAStuckCloseDoesNotHoldTheAppOrAReset(t *testing.T) {
+	defer func(w time.Duration) { closeWait = w }(closeWait)
+	closeWait = 100 * time.Millisecond
+	ctx := context.Background()
+	doc := []Document{{ID: "a", Title: "障害対応", Body: "本番サーバーが止まった。", Date: "2024-01-01"}}
+	for _, step := range []string{"close", "reset"} {
+		t.Run(step, func(t *testing.T) {
+			ix, err := Open(filepath.Join(t.TempDir(), "index"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Apply(ctx, doc, nil, 1); err != nil {
+				t.Fatal(err)
+			}
+			release := make(chan struct{})
+			defer close(release)
+			ix.idx = stuckClose{ix.idx, release}
+			done := make(chan error, 1)
+			go func() {
+				if step == "close" {
+					done <- ix.Close()
+				} else {
+					done <- ix.Reset()
+				}
+			}()
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s still waits for Bleve after 5 s", step)
+			}
+			if step == "close" {
+				if !errors.Is(err, errCloseStuck) {
+					t.Errorf("close = %v, want %v", err, errCloseStuck)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("reset after a stuck close: %v", err)
+			}
+			defer ix.Close()
+			if err := ix.Apply(ctx, doc, nil, 2); err != nil {
+				t.Fatal(err)
+			}
+			if res, err := ix.Search(ctx, Request{Query: "サーバー"}); err != nil || len(res.Hits) != 1 {
+				t.Errorf("search after the reset: %+v, %v", res.Hits, err)
+			}
+		})
 	}
 }
