@@ -379,7 +379,7 @@ func (ix *Index) newestFirstAmongTies(ctx context.Context, hits search.DocumentM
 // two words of English prose.
 func compile(q Query, checked bool) (bq query.Query, scored bool) {
 	b := bleve.NewBooleanQuery()
-	must := 0
+	var musts []query.Query
 	for _, clause := range q.Must {
 		var alts []query.Query
 		for _, t := range clause {
@@ -391,14 +391,24 @@ func compile(q Query, checked bool) (bq query.Query, scored bool) {
 		case 0:
 			continue // only symbols or emoji: nothing to look for
 		case 1:
-			b.AddMust(alts[0])
+			musts = append(musts, alts[0])
 		default:
-			b.AddMust(bleve.NewDisjunctionQuery(alts...))
+			musts = append(musts, bleve.NewDisjunctionQuery(alts...))
 		}
-		must++
 	}
+	must := len(musts)
 	scored = must > 0
-	if pairs := typedTogether(q); scored && len(pairs) > 0 {
+	pairs := typedTogether(q)
+	if must == 1 && len(pairs) == 0 && len(q.Tags) == 0 && q.From == "" && q.To == "" && len(q.Not) == 0 && len(q.NotTags) == 0 {
+		// One word alone: Bleve would wrap it in a conjunction of one,
+		// which scores each hit a second time (a word in half the diary
+		// spent a sixth of its search there) for the same score.
+		return musts[0], true
+	}
+	if must > 0 {
+		b.AddMust(musts...)
+	}
+	if scored && len(pairs) > 0 {
 		b.AddShould(pairs...)
 	}
 	// Filters narrow the results without changing their order.
@@ -542,9 +552,15 @@ func termQueryParts(t Term, checked bool) (required, scoring query.Query, implie
 	if len(t.words) > 0 {
 		text = wordsQuery(t.words)
 	}
-	title := textQuery(fieldTitle, t.Text)
-	title.(boostable).SetBoost(boostTitle)
-	alts := []query.Query{text, title}
+	alts := []query.Query{text}
+	// A character alone has no title term: textQuery answers with the
+	// character's own, which text reads already. Read twice, every
+	// posting of の cost twice over, for the same order.
+	if !charsAlone(t.Text) {
+		title := textQuery(fieldTitle, t.Text)
+		title.(boostable).SetBoost(boostTitle)
+		alts = append(alts, title)
+	}
 	folded := []byte(Fold(t.Text))
 	implied = true
 	eachRun(folded, func(kind runKind, run []byte, _ int) {
@@ -569,7 +585,20 @@ func termQueryParts(t Term, checked bool) (required, scoring query.Query, implie
 			required = conjunction(append([]query.Query{text}, pairs...))
 		}
 	}
-	return required, bleve.NewDisjunctionQuery(append(alts, pairs...)...), implied
+	if alts = append(alts, pairs...); len(alts) == 1 {
+		return required, alts[0], implied
+	}
+	return required, bleve.NewDisjunctionQuery(alts...), implied
+}
+
+// charsAlone reports whether each run of t is one character, which
+// textQuery matches in the character field whatever field it is given.
+func charsAlone(t string) bool {
+	alone := true
+	eachRun([]byte(Fold(t)), func(kind runKind, run []byte, _ int) {
+		alone = alone && kind != runWord && utf8.RuneCount(run) == 1
+	})
+	return alone
 }
 
 // textQuery matches the folded t in field as the gram view indexes it:
