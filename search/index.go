@@ -67,6 +67,7 @@ type Index struct {
 	damaged      []SegmentProblem // found by Open
 
 	facetRows *facetTable
+	dates     dateColumns // for sorting by date (see datesort.go)
 	closing   atomic.Bool // stops filling facetRows, for Close and Reset
 }
 
@@ -165,6 +166,7 @@ func (ix *Index) create() error {
 	ix.idx = idx
 	ix.forgetLookups()
 	ix.facetRows.reset()
+	ix.dates.reset()
 	return nil
 }
 

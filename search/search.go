@@ -319,6 +319,14 @@ func (ix *Index) byRelevance(ctx context.Context, bq query.Query, limit, offset,
 // byDate finds n hits of bq from offset on, newest first; among entries
 // of one day, by id, so that pages do not overlap.
 func (ix *Index) byDate(ctx context.Context, bq query.Query, n, offset int) (*bleve.SearchResult, error) {
+	if out, ok, err := ix.newestFirst(ctx, bq, n, offset); ok || err != nil {
+		return out, err
+	}
+	return ix.byDateInBleve(ctx, bq, n, offset)
+}
+
+// byDateInBleve is byDate by Bleve's own sort.
+func (ix *Index) byDateInBleve(ctx context.Context, bq query.Query, n, offset int) (*bleve.SearchResult, error) {
 	sr := unscored(bleve.NewSearchRequestOptions(bq, n, offset, false))
 	sr.SortBy([]string{"-" + fieldDate, "-_id"})
 	return ix.idx.SearchInContext(ctx, sr)
@@ -427,6 +435,9 @@ func compile(q Query, checked bool) (bq query.Query, scored bool) {
 	if must == 0 {
 		// Filters alone: their own postings are the results, which reads
 		// far less than every document with the filters advanced beside.
+		if len(q.Not) == 0 && len(q.NotTags) == 0 {
+			return conjunction(filters), false
+		}
 		b.AddMust(conjunction(filters))
 	} else if len(filters) > 0 {
 		b.AddFilter(conjunction(filters))
