@@ -123,8 +123,7 @@ func (kt *katakanaTerms) spelledAlike(s string, max int) ([]string, error) {
 // leaving out some whose skeleton is not sk's (soundsLike decides).
 func (kt *katakanaTerms) soundingLike(sk string, max int) ([]string, error) {
 	kt.keys()
-	key := soundKey(sk)
-	return kt.matching(soundPattern(sk, true), max, func(i int) bool { return sameSoundKey(key, kt.sounds[i]) })
+	return kt.matching(soundPattern(sk, true), max, func(i int) bool { return kt.sounds[i] != "" && sameSound(sk, kt.sounds[i]) })
 }
 
 // matching lists up to max terms that pattern matches whole, of those
@@ -158,15 +157,9 @@ func spellingKey(s string) string {
 	return b.String()
 }
 
-// soundKey is a skeleton as sameSound compares it, where it has two
-// consonants or more.
-func soundKey(sk string) string {
-	sk = strings.ReplaceAll(sk, "c", "s")
-	if len(sk) > 1 {
-		sk = strings.TrimSuffix(sk, "r")
-	}
-	return sk
-}
+// soundKey is a skeleton as sameSound compares it: katakana writes ch as
+// sh.
+func soundKey(sk string) string { return strings.ReplaceAll(sk, "c", "s") }
 
 // sameSoundKey reports whether two soundKeys may be the same sound; sameSound
 // decides. A Latin th (T) is a katakana t or s.

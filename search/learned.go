@@ -46,15 +46,24 @@ func kanaOfOtherKind(w string) string {
 // and long vowels (er, ー) say little; l/r, v/b, m/n before consonants, th/s
 // and ph/h/f are one sound each in katakana.
 
-// kanaSkeleton is the skeleton of a katakana word.
+// A consonant is one sound however many letters write it (commit, コミット;
+// tunnel, トンネル), but two where a vowel stands between (florian, フロリアン,
+// has two r's): without that, フロリアン sounded like from, form and helm.
+
+// kanaSkeleton is the skeleton of a katakana word. A consonant after ン,
+// which has no vowel, repeats the ン's when it is the same.
 func kanaSkeleton(w string) string {
 	var b []byte
+	afterN := false
 	for _, r := range w {
-		if c := kanaConsonant(r); c != "" {
+		c := kanaConsonant(r)
+		if c != "" && !(afterN && c[0] == b[len(b)-1]) {
 			b = append(b, c...)
 		}
+		afterN = r == 'ン'
+
 	}
-	return string(collapse(b))
+	return string(b)
 }
 
 func kanaConsonant(r rune) string { return kanaConsonants[r] }
@@ -75,8 +84,18 @@ var kanaConsonants = func() map[rune]string {
 }()
 
 // latinSkeleton is the skeleton of a Latin word as katakana would spell it.
+// Letters of one sound side by side (ll, mm, lr) are one consonant.
 func latinSkeleton(w string) string {
 	var b []byte
+	vowelSince := true // a vowel since the last consonant
+	add := func(cs ...byte) {
+		for _, c := range cs {
+			if vowelSince || len(b) == 0 || b[len(b)-1] != c {
+				b = append(b, c)
+			}
+			vowelSince = false
+		}
+	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		next := byte(0)
@@ -86,61 +105,52 @@ func latinSkeleton(w string) string {
 		two := func(s string) bool { return c == s[0] && next == s[1] }
 		switch {
 		case two("ph"):
-			b = append(b, 'f')
+			add('f')
 			i++
 		case two("th"):
 			// Katakana writes th as s (スレッド) or t (テーマ).
-			b = append(b, 'T')
+			add('T')
 			i++
 		case two("sh"):
-			b = append(b, 's')
+			add('s')
 			i++
 		case two("ch"):
-			b = append(b, 'c')
+			add('c')
 			i++
 		case two("ck"), two("qu"):
-			b = append(b, 'k')
+			add('k')
 			i++
 		case two("gh"), two("wh"):
 			i++
 		case c == 'x':
-			b = append(b, 'k', 's')
+			add('k', 's')
 		case c == 'c':
 			if next == 'e' || next == 'i' || next == 'y' {
-				b = append(b, 's')
+				add('s')
 			} else {
-				b = append(b, 'k')
+				add('k')
 			}
 		case c == 'q':
-			b = append(b, 'k')
+			add('k')
 		case c == 'l':
-			b = append(b, 'r')
+			add('r')
 		case c == 'v':
-			b = append(b, 'b')
+			add('b')
 		case c == 'm':
-			b = append(b, 'n')
+			add('n')
 		case c == 'z':
-			b = append(b, 's')
+			add('s')
 		case c == 'h':
-			b = append(b, 'f')
+			add('f')
 		case strings.IndexByte("aeiouwy", c) >= 0:
+			vowelSince = true
 		case c >= 'a' && c <= 'z':
-			b = append(b, c)
+			add(c)
 		default:
 			return ""
 		}
 	}
-	return string(collapse(b))
-}
-
-func collapse(b []byte) []byte {
-	out := b[:0]
-	for i, c := range b {
-		if i == 0 || c != b[i-1] {
-			out = append(out, c)
-		}
-	}
-	return out
+	return string(b)
 }
 
 // Patterns over the index's terms for the words whose skeleton is a given
@@ -241,7 +251,11 @@ func (e *expander) soundsLike(w string) []string {
 		if toKana {
 			other = kanaSkeleton(t)
 		}
-		if !sameSound(sk, other) {
+		latin, kana := other, sk
+		if toKana {
+			latin, kana = sk, other
+		}
+		if !sameSound(latin, kana) {
 			continue
 		}
 		if len(sk) < minSkeleton {
@@ -263,25 +277,12 @@ func (e *expander) soundsLike(w string) []string {
 	return words
 }
 
-// sameSound compares skeletons, where katakana writes ch and sh alike
-// (Gavroche, ガヴローシュ) and may leave a final r unwritten (elevator,
-// エレベーター).
-func sameSound(a, b string) bool {
-	norm := func(s string) string { return strings.ReplaceAll(s, "c", "s") }
-	a, b = norm(a), norm(b)
-	if len(a) > 1 && len(b) > 1 {
-		a, b = strings.TrimSuffix(a, "r"), strings.TrimSuffix(b, "r")
-	}
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if x != y && !(x == 'T' && (y == 't' || y == 's')) && !(y == 'T' && (x == 't' || x == 's')) {
-			return false
-		}
-	}
-	return true
+// sameSound compares the skeletons of a Latin and a katakana word, where
+// katakana writes ch and sh alike (Gavroche, ガヴローシュ) and may leave a
+// final r unwritten (elevator, エレベーター; color, カラー).
+func sameSound(latin, kana string) bool {
+	l, k := soundKey(latin), soundKey(kana)
+	return sameSoundKey(l, k) || len(l) > 1 && strings.HasSuffix(l, "r") && sameSoundKey(l[:len(l)-1], k)
 }
 
 // kanaVowels and latinVowels are the vowels of a word in order, which

@@ -39,6 +39,21 @@ func TestSoundSkeletons(t *testing.T) {
 		{"usedebugvalue", "ユーズデバッグバリュー", true},
 		{"webpack", "ウェブフック", false},
 		{"redux", "リラックス", false},
+		// A consonant written twice is one sound; with a vowel between,
+		// two.
+		{"florian", "フロリアン", true},
+		{"from", "フロリアン", false},
+		{"form", "フロリアン", false},
+		{"helm", "フロリアン", false},
+		{"commit", "コミット", true},
+		{"tunnel", "トンネル", true},
+		{"comma", "コンマ", true},
+		{"banana", "バナナ", true},
+		{"ban", "バナナ", false},
+		// A final r katakana leaves unwritten, after an r it writes.
+		{"color", "カラー", true},
+		{"error", "エラー", true},
+		{"mirror", "ミラー", true},
 	}
 	for _, tt := range tests {
 		l, k := latinSkeleton(tt.latin), kanaSkeleton(tt.kana)
