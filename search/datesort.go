@@ -11,7 +11,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	segapi "github.com/blevesearch/scorch_segment_api/v2"
+	segmentapi "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Bleve sorts by date by reading, for every hit, the date's doc value
@@ -27,7 +27,7 @@ import (
 // a dayKey; nil for a segment with a date of another form.
 type dateColumns struct {
 	mu   sync.Mutex
-	cols map[segapi.Segment][]uint32
+	cols map[segmentapi.Segment][]uint32
 }
 
 // dayKey orders dates as their text does: YYYYMMDD+1 of a date written
@@ -50,7 +50,7 @@ func dayKey(date string) (key uint32, ok bool) {
 }
 
 // of returns seg's column, reading it on first use.
-func (c *dateColumns) of(seg segapi.Segment) ([]uint32, error) {
+func (c *dateColumns) of(seg segmentapi.Segment) ([]uint32, error) {
 	c.mu.Lock()
 	col, ok := c.cols[seg]
 	c.mu.Unlock()
@@ -62,9 +62,9 @@ func (c *dateColumns) of(seg segapi.Segment) ([]uint32, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read dates: %w", err)
 	}
-	it := dict.AutomatonIterator(everyTerm{}, nil, nil)
-	var postings segapi.PostingsList
-	var pit segapi.PostingsIterator
+	it := dict.AutomatonIterator(nil, nil, nil) // every term
+	var postings segmentapi.PostingsList
+	var pit segmentapi.PostingsIterator
 	for {
 		e, err := it.Next()
 		if err != nil {
@@ -97,7 +97,7 @@ func (c *dateColumns) of(seg segapi.Segment) ([]uint32, error) {
 	}
 	c.mu.Lock()
 	if c.cols == nil {
-		c.cols = map[segapi.Segment][]uint32{}
+		c.cols = map[segmentapi.Segment][]uint32{}
 	}
 	c.cols[seg] = col
 	c.mu.Unlock()
@@ -111,7 +111,7 @@ func (c *dateColumns) keep(live []*scorch.SegmentSnapshot) {
 	if len(c.cols) <= len(live) {
 		return
 	}
-	in := make(map[segapi.Segment]bool, len(live))
+	in := make(map[segmentapi.Segment]bool, len(live))
 	for _, ss := range live {
 		in[ss.Segment()] = true
 	}
@@ -124,18 +124,9 @@ func (c *dateColumns) keep(live []*scorch.SegmentSnapshot) {
 
 func (c *dateColumns) reset() {
 	c.mu.Lock()
-	c.cols = map[segapi.Segment][]uint32{}
+	c.cols = map[segmentapi.Segment][]uint32{}
 	c.mu.Unlock()
 }
-
-// everyTerm is the automaton that accepts every term of a dictionary.
-type everyTerm struct{}
-
-func (everyTerm) Start() int               { return 0 }
-func (everyTerm) IsMatch(int) bool         { return true }
-func (everyTerm) CanMatch(int) bool        { return true }
-func (everyTerm) WillAlwaysMatch(int) bool { return true }
-func (everyTerm) Accept(int, byte) int     { return 0 }
 
 // dated is a hit by its global document number, with its date.
 type dated struct {

@@ -3,7 +3,6 @@ package search
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -16,11 +15,6 @@ import (
 // without a date (last).
 func TestNewestFirstIsBlevesOrder(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
 	var docs []Document
 	for i := range 240 {
 		d := Document{
@@ -37,9 +31,10 @@ func TestNewestFirstIsBlevesOrder(t *testing.T) {
 		}
 		docs = append(docs, d)
 	}
-	seq := int64(0)
 	// One segment a batch.
-	for from := 0; from < len(docs); from += 60 {
+	ix := openIndex(t, docs[:60], 1)
+	seq := int64(1)
+	for from := 60; from < len(docs); from += 60 {
 		seq++
 		if err := ix.Apply(ctx, docs[from:from+60], nil, seq); err != nil {
 			t.Fatal(err)
@@ -90,19 +85,11 @@ func TestNewestFirstIsBlevesOrder(t *testing.T) {
 // A date the columns cannot order as a number leaves the sort to Bleve.
 func TestDatesOfAnotherFormAreSortedByBleve(t *testing.T) {
 	ctx := context.Background()
-	ix, err := Open(filepath.Join(t.TempDir(), "index"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	docs := []Document{
+	ix := openIndex(t, []Document{
 		{ID: "a", Title: "監視", Date: "2024-01-02"},
 		{ID: "b", Title: "監視", Date: "2024-1-3"},
 		{ID: "c", Title: "監視", Date: "2024-01-10"},
-	}
-	if err := ix.Apply(ctx, docs, nil, 1); err != nil {
-		t.Fatal(err)
-	}
+	}, 1)
 	bq, _ := compile(ParseQuery("監視"), false)
 	if _, ok, err := ix.newestFirst(ctx, bq, 10, 0); ok || err != nil {
 		t.Errorf("newestFirst over 2024-1-3: ok %v, %v; want it left to Bleve", ok, err)

@@ -173,11 +173,7 @@ func (ix *Index) fillFacetRows() {
 // newer than what it reads. ix.mu is held.
 func (ix *Index) fillSnapshot() (fill uint64, r index.IndexReader, err error) {
 	fill = ix.facetRows.beginFill()
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		return 0, nil, fmt.Errorf("open index snapshot: %w", err)
-	}
-	if r, err = in.Reader(); err != nil {
+	if r, err = ix.openReader(); err != nil {
 		return 0, nil, fmt.Errorf("open index snapshot: %w", err)
 	}
 	return fill, r, nil

@@ -146,11 +146,7 @@ func (ix *Index) segmentFilesLocked() (files []string, release func(), err error
 	if ix.idx == nil {
 		return nil, nil, errors.New("the index is closed")
 	}
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, nil, fmt.Errorf("list index segments: %w", err)
-	}
-	r, err := in.Reader()
+	r, err := ix.openReader()
 	if err != nil {
 		return nil, nil, fmt.Errorf("list index segments: %w", err)
 	}

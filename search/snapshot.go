@@ -18,14 +18,20 @@ type snapshotView struct {
 	starts []uint64 // each segment's first number; the last is one past the end
 }
 
+// openReader opens a reader of the index's current snapshot, which the
+// caller closes. ix.mu is held.
+func (ix *Index) openReader() (index.IndexReader, error) {
+	in, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	return in.Reader()
+}
+
 // openView opens the index's current snapshot; nil when the index is not
 // one whose segments can be read this way. ix.mu is held.
 func (ix *Index) openView() (*snapshotView, error) {
-	in, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("open index snapshot: %w", err)
-	}
-	r, err := in.Reader()
+	r, err := ix.openReader()
 	if err != nil {
 		return nil, fmt.Errorf("open index snapshot: %w", err)
 	}

@@ -70,11 +70,7 @@ func (c *lookupCache[V]) clear() {
 }
 
 func (ix *Index) vocabulary() (*vocabulary, error) {
-	adv, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, fmt.Errorf("open index dictionary: %w", err)
-	}
-	r, err := adv.Reader()
+	r, err := ix.openReader()
 	if err != nil {
 		return nil, fmt.Errorf("open index dictionary: %w", err)
 	}
