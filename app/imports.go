@@ -192,12 +192,21 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
 		s.log.Error("index update after import failed; it will be retried", "err", ierr)
 	}
-	s.afterBulk(ctx, sum.Imported+sum.Updated)
-	rejects.close(&sum)
-	if sum.Imported+sum.Updated > 0 {
+	written := sum.Imported + sum.Updated
+	backedUpFirst := make(chan struct{})
+	go func() {
 		// The first import into a new diary is the first thing to lose.
-		s.firstBackup(ctx)
-	}
+		// Its backup reads and deflates the database while the index
+		// merges into one segment on about one core: on a 100k import,
+		// one after the other they were 1.3 s and 2 s of waiting.
+		defer close(backedUpFirst)
+		if written > 0 {
+			s.firstBackup(ctx)
+		}
+	}()
+	s.afterBulk(ctx, written)
+	<-backedUpFirst
+	rejects.close(&sum)
 	return sum, err
 }
 
