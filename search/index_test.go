@@ -196,3 +196,60 @@ func TestAStuckCloseDoesNotHoldTheAppOrAReset(t *testing.T) {
 		})
 	}
 }
+
+// A round of changes is cut into runs the cores build side by side: as
+// many runs as a multiple of the cores, near one size, so that no core
+// waits long for another, and every document in exactly one run.
+func TestChunkEvenlyKeepsEveryCoreBusy(t *testing.T) {
+	docsOf := func(sizes ...int) []Document {
+		var docs []Document
+		for i, n := range sizes {
+			docs = append(docs, Document{ID: string(rune('a' + i%26)), Body: string(make([]byte, n))})
+		}
+		return docs
+	}
+	repeat := func(n, size int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = size
+		}
+		return s
+	}
+	tests := []struct {
+		name              string
+		sizes             []int
+		maxBytes, workers int
+		wantRuns          int
+	}{
+		{"a little over the bound, two cores", repeat(1000, 1300), 1 << 20, 2, 2},
+		{"a little over the bound, one core", repeat(1000, 1300), 1 << 20, 1, 2},
+		{"under the bound, two cores", repeat(100, 1000), 1 << 20, 2, 1},
+		{"three bounds' worth, two cores", repeat(300, 10000), 1 << 20, 2, 4},
+		{"one huge document", []int{5 << 20}, 1 << 20, 2, 1},
+		{"nothing", nil, 1 << 20, 2, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			docs := docsOf(tt.sizes...)
+			runs := chunkEvenly(docs, tt.maxBytes, tt.workers)
+			if len(runs) != tt.wantRuns {
+				t.Fatalf("%d runs, want %d", len(runs), tt.wantRuns)
+			}
+			n, largest, smallest := 0, 0, int(^uint(0)>>1)
+			for _, r := range runs {
+				size := 0
+				for _, d := range r {
+					size += len(d.Body)
+				}
+				n += len(r)
+				largest, smallest = max(largest, size), min(smallest, size)
+			}
+			if n != len(docs) {
+				t.Errorf("%d documents in the runs, want %d", n, len(docs))
+			}
+			if tt.workers > 1 && len(runs) > 1 && largest-smallest > slices.Max(tt.sizes) {
+				t.Errorf("runs from %d to %d bytes: one core would wait for the other", smallest, largest)
+			}
+		})
+	}
+}
