@@ -119,6 +119,8 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	rejects := &rejectsFiles{open: map[string]*os.File{}}
 	backedUp := false
 	report := progressReporter(progress)
+	restoreGC := collectLessOften()
+	defer restoreGC()
 	ix := s.startIndexer(ctx, func(n int) { report(func(p *ImportProgress) { p.Indexed = n }) })
 	var (
 		batch      []diary.Entry
@@ -192,6 +194,9 @@ func (s *Service) Import(ctx context.Context, req ImportRequest, progress func(I
 	if ierr := ix.finish(context.WithoutCancel(ctx)); ierr != nil {
 		s.log.Error("index update after import failed; it will be retried", "err", ierr)
 	}
+	// The last merge reads every segment; the heap goes back to its
+	// usual pace first, so that it does not grow beside them.
+	restoreGC()
 	written := sum.Imported + sum.Updated
 	backedUpFirst := make(chan struct{})
 	go func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime/debug"
+	"sync"
 
 	"github.com/tsuzuri/tsuzuri/search"
 )
@@ -23,6 +24,44 @@ func LimitMemory() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(DefaultMemoryLimit)
 	}
+}
+
+// bulkGCPercent is how far the heap may grow past what is live before a
+// collection while an import or a rebuild runs: twice, where Go's default
+// is once. Indexing makes garbage fast, and with about 100 MB live, a 100k
+// import of English-heavy text spent 8% of its CPU collecting; at 200 it
+// takes 6% less time (three same-run pairs, whole process), peaking at 430
+// MB rather than 398. The memory limit still bounds the heap: on the dev
+// corpus's growth, where it already set when to collect, the peak is the
+// same either way (545 and 553 MB).
+const bulkGCPercent = 200
+
+// bulkGC counts the bulk writes running, so that the last one to finish
+// puts back the setting the first one found.
+var bulkGC struct {
+	sync.Mutex
+	running, before int
+}
+
+// collectLessOften applies bulkGCPercent until restore is called, unless
+// GOGC sets the collector's pace.
+func collectLessOften() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	bulkGC.Lock()
+	defer bulkGC.Unlock()
+	if bulkGC.running == 0 {
+		bulkGC.before = debug.SetGCPercent(bulkGCPercent)
+	}
+	bulkGC.running++
+	return sync.OnceFunc(func() {
+		bulkGC.Lock()
+		defer bulkGC.Unlock()
+		if bulkGC.running--; bulkGC.running == 0 {
+			debug.SetGCPercent(bulkGC.before)
+		}
+	})
 }
 
 // bulkWrites is how many entries an import or rebuild indexes before its

@@ -219,10 +219,12 @@ func (s *Service) catchUpLocked(ctx context.Context, progress func(IndexProgress
 		total = st.Entries
 	}
 	done := 0
+	restoreGC := collectLessOften()
 	err := s.syncIndexLocked(ctx, func(n int) {
 		done = n
 		progress(IndexProgress{Done: done, Total: total})
 	})
+	restoreGC()
 	s.unlockSync(ctx)
 	if err != nil && ctx.Err() == nil {
 		s.log.Error("bring the search index up to date; the next start tries again", "err", err)
@@ -443,6 +445,7 @@ func (s *Service) Reindex(ctx context.Context, progress func(done, total int)) e
 		return fmt.Errorf("count entries: %w", err)
 	}
 	defer s.afterBulk(ctx, stats.Entries) // after the index is let go
+	defer collectLessOften()()
 	s.syncMu.Lock()
 	defer s.unlockSync(ctx)
 	if err := s.index.Reset(); err != nil {
