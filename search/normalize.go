@@ -47,6 +47,8 @@ type folder struct {
 	// words of English prose only where they look like a name.
 	capitals []int32
 
+	runs []textRun // a document's runs, found here before they are kept
+
 	// norm walks a stretch through NFKC. Kept here, not made per stretch,
 	// as it escapes to the heap: a kilobyte for each stretch of a text
 	// was a sixth of what a search allocated, snippets included.
