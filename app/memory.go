@@ -30,7 +30,7 @@ func LimitMemory() {
 // collection while an import or a rebuild runs: twice, where Go's default
 // is once. Indexing makes garbage fast, and with about 100 MB live, a 100k
 // import of English-heavy text spent 8% of its CPU collecting; at 200 it
-// takes 6% less time (three same-run pairs, whole process), peaking at 430
+// takes about 5% less time (same-run pairs, whole process), peaking at 430
 // MB rather than 398. The memory limit still bounds the heap: on the dev
 // corpus's growth, where it already set when to collect, the peak is the
 // same either way (545 and 553 MB).

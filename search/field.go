@@ -27,7 +27,7 @@ type termField struct {
 type view struct {
 	terms func(folded []byte, runs []textRun, emit func(term []byte))
 	// distinct is about how many distinct terms the view finds in a text
-	// of kana Japanese characters and words other words, a little over
+	// with kana Japanese characters and words other words, a little over
 	// rather than under, to size the count map once instead of growing it.
 	distinct func(kana, words int) int
 }
@@ -42,7 +42,7 @@ var (
 // dev corpus and on Japanese and English-heavy translations of programming
 // books: the longer an entry, the more its terms repeat. A size in
 // proportion to the text made the maps of an English-heavy import three to
-// five times too large, and clearing them was a tenth of what it allocated.
+// five times too large, a sixth of all it allocated.
 func heaps(n int, k, beta float64) int {
 	return min(int(k*math.Pow(float64(n), beta))+8, 1<<16)
 }
