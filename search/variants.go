@@ -540,7 +540,23 @@ func (c *collector) best() []candidate {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].freq > out[j].freq })
-	return out[:min(len(out), maxVariants)]
+	if len(out) <= maxVariants {
+		return out
+	}
+	// A spelling put together from character pairs (高い女, 高の女 for
+	// 高女) counts every entry that has its pairs anywhere, so it
+	// outnumbers a word the diary has as one (高等女学校): the words are
+	// kept first, the guesses fill the rest.
+	words := 0
+	for i, cand := range out {
+		if c.e.v.docFreq(fieldWord, cand.text) > 0 {
+			out[words], out[i] = out[i], out[words]
+			words++
+		}
+	}
+	kept := out[:maxVariants]
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].freq > kept[j].freq })
+	return kept
 }
 
 // A segment is a piece of a folded query word: a Latin word, or a stretch

@@ -159,3 +159,30 @@ func TestASlipIsCorrectedWithinItsScript(t *testing.T) {
 	})
 	findsNothing(t, ix, "イスク", "a katakana slip, which only a hiragana would correct")
 }
+
+// A word the diary has as one (高等女学校, clipped as 高女) is searched
+// even where spellings put together from common character pairs (高い女,
+// 今日は女…, each counted by its pairs) are more numerous than the
+// variants a word may have.
+func TestAWordOfTheDiaryIsNotCrowdedOutByGuesses(t *testing.T) {
+	pairs := "最高の天気で、最高は二十五度。最高が更新され、最高も最低も高め。割高な店で高い定食を食べ、" +
+		"値段が高く感じた。昔は高かった。最高に楽しく、最高と言える。若い女性とよく女優の話をした。" +
+		"誰か女の人が来た。隣の女の子。今日は女子会。彼が女性を紹介した。私も女性。きれいな女優。" +
+		"部屋に女性。友人と女子会。そのため女性が多い。"
+	ix := openIndex(t, []Document{
+		{ID: "word", Title: "祖母", Body: "祖母は高等女学校を卒業した。", Date: "2024-06-01"},
+		{ID: "pairs-1", Title: "休日", Body: pairs, Date: "2024-06-02"},
+		{ID: "pairs-2", Title: "週末", Body: "週末の話。" + pairs, Date: "2024-06-03"},
+	}, 1)
+	res, err := ix.Search(context.Background(), Request{Query: "高女", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	if len(ids) == 0 || ids[0] != "word" {
+		t.Errorf("Search(高女) = %v, want the entry with 高等女学校 first", ids)
+	}
+}
