@@ -547,14 +547,15 @@ func (c *collector) best() []candidate {
 	// 高女) counts every entry that has its pairs anywhere, so it
 	// outnumbers a word the diary has as one (高等女学校): the words are
 	// kept first, the guesses fill the rest.
-	words := 0
-	for i, cand := range out {
+	var words, guesses []candidate
+	for _, cand := range out {
 		if c.e.v.docFreq(fieldWord, cand.text) > 0 {
-			out[words], out[i] = out[i], out[words]
-			words++
+			words = append(words, cand)
+		} else {
+			guesses = append(guesses, cand)
 		}
 	}
-	kept := out[:maxVariants]
+	kept := append(words, guesses...)[:maxVariants]
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].freq > kept[j].freq })
 	return kept
 }
