@@ -39,6 +39,9 @@ type foldedText struct {
 	once   sync.Once
 	folded []byte
 	runs   []textRun
+	// kana and words size each view's count map (view.distinct); the
+	// views of one text share them.
+	kana, words int
 }
 
 // get returns the folded text and its runs.
@@ -53,6 +56,7 @@ func (t *foldedText) get() ([]byte, []textRun) {
 		f.runs = appendRuns(f.runs[:0], t.folded)
 		t.runs = append([]textRun(nil), f.runs...)
 		markCapitals(t.runs, f.capitals)
+		t.kana, t.words = sizes(t.runs)
 		documentFolders.Put(f)
 	})
 	return t.folded, t.runs

@@ -71,7 +71,7 @@ func newTermField(name string, text *foldedText, v view) *termField {
 // allocates nothing but its first TokenFreq, and those come in slabs.
 func (f *termField) Analyze() {
 	folded, runs := f.text.get()
-	freqs := make(index.TokenFrequencies, f.view.distinct(sizes(runs)))
+	freqs := make(index.TokenFrequencies, f.view.distinct(f.text.kana, f.text.words))
 	var slab []index.TokenFreq
 	n := 0
 	f.view.terms(folded, runs, func(term []byte) {
